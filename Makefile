@@ -1,0 +1,63 @@
+# The two commands: `make demo` and `make test`. Everything else supports them.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test test-postgres test-browser lint format install migrate translations worker serve check-system bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+translations: $(STAMP)
+	$(PY) manage.py compile_translations
+
+migrate: $(STAMP) translations
+	$(PY) manage.py migrate --noinput
+
+check-system:
+	@$(PYTHON) scripts/check_system.py || true
+
+# Sets up, loads the demo data, starts the task worker and serves on $(PORT).
+demo: $(STAMP) check-system migrate
+	$(PY) manage.py load_demo_data
+	$(PY) manage.py collectstatic --noinput -v0
+	@echo ""
+	@echo "  Back office:  http://127.0.0.1:$(PORT)/admin/   (accounts: see README, password: demo-pass-2026!)"
+	@echo "  Public site:  http://127.0.0.1:$(PORT)/ar/"
+	@echo ""
+	@$(PY) manage.py db_worker --queue-name '*' > var-worker.log 2>&1 & echo $$! > .worker.pid; \
+	trap 'kill $$(cat .worker.pid) 2>/dev/null; rm -f .worker.pid' EXIT INT TERM; \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+worker: $(STAMP)
+	$(PY) manage.py db_worker --queue-name '*'
+
+test: $(STAMP) translations
+	$(PY) -m pytest -q -n 2 --dist loadfile
+
+test-postgres: $(STAMP) translations
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(PY) -m pytest -q -n 2 --dist loadfile
+
+test-browser: $(STAMP) translations
+	$(PY) -m pytest -q tests/browser
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(STAMP)
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) static_collected var

@@ -1,0 +1,3 @@
+"""Public certificate verification URLs (inside the /ar/ and /en/ prefixes)."""
+
+urlpatterns: list = []

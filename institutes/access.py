@@ -1,0 +1,352 @@
+"""The one place that decides what a user may see and change.
+
+A user's *scope* is read once per request from their role assignments: the institutes
+they administer, the hospitals they train in, the wards they supervise. Superusers are
+authority staff and see everything.
+
+Every scoped model declares an `access_rule`: for each action, the ORM paths from the
+model to an institute, a hospital or a ward. A row is visible when one of the user's
+roles meets it through one of those paths. This module knows no model of ours by name,
+so apps added later are scoped by declaring their paths, not by editing this file.
+
+    class Student(models.Model):
+        access_rule = AccessRule.same(institute=("cohort__institute",))
+
+Anything without a rule is visible to authority staff only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS = ("view", "add", "change", "delete")
+
+
+class Role(models.TextChoices):
+    INSTITUTE_ADMIN = "institute_admin", _("Institute administrator")
+    TRAINER = "trainer", _("Trainer")
+    SUPERVISOR = "supervisor", _("Clinical supervisor")
+
+
+@dataclass(frozen=True)
+class Paths:
+    """ORM paths from a model to the Institute, Hospital or Ward a role is held on."""
+
+    institute: tuple[str, ...] = ()
+    hospital: tuple[str, ...] = ()
+    ward: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.institute or self.hospital or self.ward)
+
+
+@dataclass(frozen=True)
+class AccessRule:
+    """Which paths open a model's rows for each action.
+
+    `add` and `delete` default to `change`. `public_view` makes the rows readable by
+    every back-office user (reference data such as curricula), never changeable.
+    """
+
+    view: Paths = field(default_factory=Paths)
+    change: Paths = field(default_factory=Paths)
+    add: Paths | None = None
+    delete: Paths | None = None
+    public_view: bool = False
+
+    @classmethod
+    def same(cls, **paths: tuple[str, ...]) -> AccessRule:
+        """The same paths for every action."""
+        p = Paths(**paths)
+        return cls(view=p, change=p)
+
+    @classmethod
+    def reference_data(cls) -> AccessRule:
+        """Readable by every back-office user, changed by authority staff only."""
+        return cls(public_view=True)
+
+    def paths_for(self, action: str) -> Paths:
+        if action not in ACTIONS:
+            raise ValueError(f"Unknown action {action!r}; expected one of {ACTIONS}.")
+        if action == "add":
+            return self.add if self.add is not None else self.change
+        if action == "delete":
+            return self.delete if self.delete is not None else self.change
+        return getattr(self, action)
+
+
+# Rules for models that are not ours (the user model), registered by this app.
+_external_rules: dict[type[models.Model], AccessRule] = {}
+
+
+def register_access_rule(model: type[models.Model], rule: AccessRule) -> None:
+    _external_rules[model] = rule
+
+
+def rule_for(model: type[models.Model]) -> AccessRule | None:
+    rule = getattr(model, "access_rule", None)
+    if rule is None:
+        for klass in model.__mro__:
+            if klass in _external_rules:
+                return _external_rules[klass]
+    return rule
+
+
+def require_rule(model: type[models.Model]) -> AccessRule:
+    rule = rule_for(model)
+    if rule is None:
+        raise ImproperlyConfigured(
+            f"{model._meta.label} has no access_rule. Declare one on the model, e.g. "
+            "access_rule = AccessRule.same(institute=('cohort__institute',)), so that "
+            "institutes.access can scope it."
+        )
+    return rule
+
+
+@dataclass(frozen=True)
+class UserScope:
+    """What one user holds: authority, or ids of institutes, hospitals and wards."""
+
+    is_authority: bool = False
+    institute_ids: frozenset[int] = frozenset()
+    hospital_ids: frozenset[int] = frozenset()
+    ward_ids: frozenset[int] = frozenset()
+
+    @property
+    def has_role(self) -> bool:
+        return bool(
+            self.is_authority
+            or self.institute_ids
+            or self.hospital_ids
+            or self.ward_ids
+        )
+
+    def ids_for(self, dimension: str) -> frozenset[int]:
+        return getattr(self, f"{dimension}_ids")
+
+
+_EMPTY = UserScope()
+_CACHE_ATTR = "_institutes_access_scope"
+
+
+def scope_for(user) -> UserScope:
+    """The user's scope, read with one query and kept on the user object."""
+    if (
+        user is None
+        or not getattr(user, "is_authenticated", False)
+        or not user.is_active
+    ):
+        return _EMPTY
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    if user.is_superuser:
+        scope = UserScope(is_authority=True)
+    else:
+        from .models import RoleAssignment
+
+        institutes, hospitals, wards = set(), set(), set()
+        for role, institute_id, hospital_id, ward_id in RoleAssignment.objects.filter(
+            user=user
+        ).values_list("role", "institute_id", "hospital_id", "ward_id"):
+            if role == Role.INSTITUTE_ADMIN and institute_id:
+                institutes.add(institute_id)
+            elif role == Role.TRAINER and hospital_id:
+                hospitals.add(hospital_id)
+            elif role == Role.SUPERVISOR and ward_id:
+                wards.add(ward_id)
+        scope = UserScope(
+            institute_ids=frozenset(institutes),
+            hospital_ids=frozenset(hospitals),
+            ward_ids=frozenset(wards),
+        )
+    setattr(user, _CACHE_ATTR, scope)
+    return scope
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope (after roles change within one request or test)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def _is_multivalued(model: type[models.Model], path: str) -> bool:
+    """Whether following `path` can yield several rows per object (needs de-duplication)."""
+    current = model
+    for part in path.split("__"):
+        if part == "pk":
+            return False
+        try:
+            f = current._meta.get_field(part)
+        except FieldDoesNotExist as exc:
+            raise ImproperlyConfigured(
+                f"Access path {path!r} on {model._meta.label}: {part!r} is not a field."
+            ) from exc
+        if f.many_to_many or f.one_to_many:
+            return True
+        if not f.is_relation:
+            return False
+        current = f.related_model
+    return False
+
+
+def _condition(rule_paths: Paths, scope: UserScope) -> Q | None:
+    """The OR of every path the user's roles meet (None when none does)."""
+    condition: Q | None = None
+    for dimension in ("institute", "hospital", "ward"):
+        ids = scope.ids_for(dimension)
+        if not ids:
+            continue
+        for path in getattr(rule_paths, dimension):
+            lookup = "pk__in" if path == "pk" else f"{path}__in"
+            q = Q(**{lookup: sorted(ids)})
+            condition = q if condition is None else condition | q
+    return condition
+
+
+def filter_for(queryset: QuerySet, user, action: str = "view") -> QuerySet:
+    """The rows of `queryset` that `user` may perform `action` on.
+
+    Paths through many-valued relations are turned into a `pk IN (subquery)` so that
+    rows are never duplicated and the queryset stays sliceable and countable.
+    """
+    scope = scope_for(user)
+    if scope.is_authority:
+        return queryset
+    if not scope.has_role:
+        return queryset.none()
+    model = queryset.model
+    rule = require_rule(model)
+    if action == "view" and rule.public_view:
+        return queryset
+    paths = rule.paths_for(action)
+    condition = _condition(paths, scope)
+    if condition is None:
+        return queryset.none()
+    fans_out = any(
+        _is_multivalued(model, path)
+        for dimension in ("institute", "hospital", "ward")
+        if scope.ids_for(dimension)
+        for path in getattr(paths, dimension)
+    )
+    if fans_out:
+        return queryset.filter(
+            pk__in=model._default_manager.filter(condition).values("pk")
+        )
+    return queryset.filter(condition)
+
+
+def can(user, action: str, obj: models.Model) -> bool:
+    """Whether `user` may perform `action` on this one object."""
+    scope = scope_for(user)
+    if scope.is_authority:
+        return True
+    if obj is None or obj.pk is None:
+        return user_may(user, action, type(obj))
+    model = type(obj)
+    return filter_for(model._default_manager.filter(pk=obj.pk), user, action).exists()
+
+
+def user_may(user, action: str, model: type[models.Model]) -> bool:
+    """Whether `user` may perform `action` on some rows of `model` (menus, add buttons)."""
+    scope = scope_for(user)
+    if scope.is_authority:
+        return True
+    if not scope.has_role:
+        return False
+    rule = rule_for(model)
+    if rule is None:
+        return False
+    if action == "view" and rule.public_view:
+        return True
+    paths = rule.paths_for(action)
+    return any(
+        scope.ids_for(dimension) and getattr(paths, dimension)
+        for dimension in ("institute", "hospital", "ward")
+    )
+
+
+def institutes_for(user, action: str = "view") -> QuerySet:
+    from .models import Institute
+
+    return filter_for(Institute.objects.all(), user, action)
+
+
+def hospitals_for(user, action: str = "view") -> QuerySet:
+    from .models import Hospital
+
+    return filter_for(Hospital.objects.all(), user, action)
+
+
+def wards_for(user, action: str = "view") -> QuerySet:
+    from .models import Ward
+
+    return filter_for(Ward.objects.all(), user, action)
+
+
+def limit_choices(fields: Iterable, user) -> None:
+    """Narrow every model-choice field to the rows the user may see.
+
+    A POST naming a row outside the narrowed queryset fails validation with the
+    field's `invalid_choice` message, which is replaced by one that says why.
+    """
+    for form_field in fields:
+        queryset = getattr(form_field, "queryset", None)
+        if queryset is None or not hasattr(queryset, "model"):
+            continue
+        if rule_for(queryset.model) is None:
+            continue
+        form_field.queryset = filter_for(queryset, user, "view")
+        form_field.error_messages["invalid_choice"] = _(
+            "That choice is not available to you: it belongs to another institute or "
+            "hospital, or it no longer exists."
+        )
+        if "invalid_pk_value" in form_field.error_messages:
+            form_field.error_messages["invalid_pk_value"] = form_field.error_messages[
+                "invalid_choice"
+            ]
+        form_field.error_messages.setdefault(
+            "invalid_list", _("Enter a list of values.")
+        )
+
+
+class RoleBackend:
+    """Grants admin access to anyone holding a role, and model permissions by role.
+
+    Django model permissions are derived from the access rules, so groups never have
+    to be kept in step with role assignments.
+    """
+
+    def authenticate(self, request, **credentials):
+        return None
+
+    def has_perm(self, user_obj, perm: str, obj=None) -> bool:
+        if not user_obj.is_active or user_obj.is_anonymous:
+            return False
+        scope = scope_for(user_obj)
+        if not scope.has_role or scope.is_authority:
+            return False
+        if perm == "wagtailadmin.access_admin":
+            return True
+        app_label, _dot, codename = perm.partition(".")
+        action, _sep, model_name = codename.partition("_")
+        if action not in ACTIONS:
+            return False
+        from django.apps import apps
+
+        try:
+            model = apps.get_model(app_label, model_name)
+        except LookupError:
+            return False
+        if obj is not None:
+            return can(user_obj, action, obj)
+        return user_may(user_obj, action, model)
+
+    def has_module_perms(self, user_obj, app_label: str) -> bool:
+        return False

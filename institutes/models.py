@@ -1,0 +1,468 @@
+"""Hospitals, the institutes attached to them, their wards, and who may act on them.
+
+This app is the base of the project: it imports no other app of ours. Every scoped
+model in the project declares an `access_rule` (see `institutes.access`).
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+
+from .access import AccessRule, Paths, Role
+from .arabic import normalize_for_search
+from .bilingual import BilingualNameMixin
+from .national_id import Governorate
+
+
+class SearchTextMixin(models.Model):
+    """A normalised copy of the names people search by (see `institutes.arabic`)."""
+
+    search_text = models.TextField(
+        editable=False, blank=True, default="", db_index=False
+    )
+    search_source_fields: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_text()
+        super().save(*args, **kwargs)
+
+    def refresh_search_text(self) -> None:
+        self.search_text = normalize_for_search(
+            *(getattr(self, name, "") for name in self.search_source_fields)
+        )
+
+
+class AccreditationStatus(models.TextChoices):
+    NONE = "none", _("Not accredited")
+    PRELIMINARY = "preliminary", _("Preliminary accreditation")
+    ACCREDITED = "accredited", _("Accredited")
+
+
+class Hospital(BilingualNameMixin, SearchTextMixin):
+    """A hospital of the health authority. Edited by authority staff in Settings → Hospitals."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    governorate = models.CharField(
+        _("governorate"),
+        max_length=2,
+        choices=Governorate.choices,
+        default=Governorate.LUXOR,
+    )
+    city_ar = models.CharField(_("city (Arabic)"), max_length=100, blank=True)
+    city_en = models.CharField(_("city (English)"), max_length=100, blank=True)
+    specialty_ar = models.CharField(_("specialty (Arabic)"), max_length=200, blank=True)
+    specialty_en = models.CharField(
+        _("specialty (English)"), max_length=200, blank=True
+    )
+    accreditation_status = models.CharField(
+        _("accreditation status"),
+        max_length=20,
+        choices=AccreditationStatus.choices,
+        default=AccreditationStatus.NONE,
+    )
+    accreditation_date = models.DateField(
+        _("accreditation date"), null=True, blank=True
+    )
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    beds = models.PositiveIntegerField(_("beds"), default=0)
+    icu_beds = models.PositiveIntegerField(_("ICU beds"), default=0)
+    incubators = models.PositiveIntegerField(_("incubators"), default=0)
+    dialysis_machines = models.PositiveIntegerField(_("dialysis machines"), default=0)
+    operating_rooms = models.PositiveIntegerField(_("operating rooms"), default=0)
+    outpatient_clinics = models.PositiveIntegerField(_("outpatient clinics"), default=0)
+    emergency_rooms = models.PositiveIntegerField(_("emergency rooms"), default=0)
+    hotline = models.CharField(_("hotline"), max_length=20, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address_ar = models.CharField(_("address (Arabic)"), max_length=255, blank=True)
+    address_en = models.CharField(_("address (English)"), max_length=255, blank=True)
+
+    search_source_fields = ("name_ar", "name_en", "code", "city_ar", "city_en")
+    access_rule = AccessRule(
+        view=Paths(
+            institute=("institutes", "partner_institutes"),
+            hospital=("pk",),
+            ward=("wards",),
+        ),
+        change=Paths(),
+    )
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("code"),
+                FieldRowPanel([FieldPanel("name_ar"), FieldPanel("name_en")]),
+                FieldRowPanel([FieldPanel("specialty_ar"), FieldPanel("specialty_en")]),
+                FieldRowPanel(
+                    [
+                        FieldPanel("governorate"),
+                        FieldPanel("city_ar"),
+                        FieldPanel("city_en"),
+                    ]
+                ),
+                FieldRowPanel([FieldPanel("opened_on")]),
+            ],
+            heading=_("Identity"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [
+                        FieldPanel("accreditation_status"),
+                        FieldPanel("accreditation_date"),
+                    ]
+                ),
+            ],
+            heading=_("Accreditation"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [
+                        FieldPanel("beds"),
+                        FieldPanel("icu_beds"),
+                        FieldPanel("incubators"),
+                    ]
+                ),
+                FieldRowPanel(
+                    [
+                        FieldPanel("dialysis_machines"),
+                        FieldPanel("operating_rooms"),
+                        FieldPanel("outpatient_clinics"),
+                        FieldPanel("emergency_rooms"),
+                    ]
+                ),
+            ],
+            heading=_("Capacity"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [FieldPanel("hotline"), FieldPanel("phone"), FieldPanel("email")]
+                ),
+                FieldRowPanel([FieldPanel("address_ar"), FieldPanel("address_en")]),
+            ],
+            heading=_("Contacts"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("hospital")
+        verbose_name_plural = _("hospitals")
+        ordering = ["name_ar"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Institute(BilingualNameMixin, SearchTextMixin):
+    """A technical nursing institute attached to a hospital (five-year programme).
+
+    Edited by authority staff; its own administrators may update contacts.
+    """
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    hospital = models.ForeignKey(
+        Hospital,
+        verbose_name=_("attached hospital"),
+        on_delete=models.PROTECT,
+        related_name="institutes",
+    )
+    partner_hospitals = models.ManyToManyField(
+        Hospital,
+        verbose_name=_("partner hospitals"),
+        related_name="partner_institutes",
+        blank=True,
+        help_text=_(
+            "Hospitals whose wards take this institute's students for placements."
+        ),
+    )
+    founded_year = models.PositiveSmallIntegerField(
+        _("founded in"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    )
+    intake_capacity = models.PositiveIntegerField(
+        _("yearly intake capacity"), default=60, validators=[MinValueValidator(1)]
+    )
+    director_name = models.CharField(_("director"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address_ar = models.CharField(_("address (Arabic)"), max_length=255, blank=True)
+    address_en = models.CharField(_("address (English)"), max_length=255, blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    search_source_fields = ("name_ar", "name_en", "code")
+    access_rule = AccessRule(
+        view=Paths(institute=("pk",)),
+        change=Paths(institute=("pk",)),
+        add=Paths(),
+        delete=Paths(),
+    )
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("code"),
+                FieldRowPanel([FieldPanel("name_ar"), FieldPanel("name_en")]),
+                FieldRowPanel(
+                    [
+                        FieldPanel("hospital"),
+                        FieldPanel("founded_year"),
+                        FieldPanel("intake_capacity"),
+                    ]
+                ),
+                FieldPanel("partner_hospitals"),
+                FieldPanel("logo"),
+            ],
+            heading=_("Institute"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("director_name"),
+                FieldRowPanel([FieldPanel("phone"), FieldPanel("email")]),
+                FieldRowPanel([FieldPanel("address_ar"), FieldPanel("address_en")]),
+            ],
+            heading=_("Contacts"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("institute")
+        verbose_name_plural = _("institutes")
+        ordering = ["name_ar"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def training_hospital_ids(self) -> set[int]:
+        """The attached hospital and every partner: where students may be placed."""
+        ids = set(self.partner_hospitals.values_list("pk", flat=True))
+        ids.add(self.hospital_id)
+        return ids
+
+
+class Specialty(models.TextChoices):
+    ICU = "icu", _("Intensive care (ICU/CCU)")
+    NICU = "nicu", _("Neonatal intensive care (incubators)")
+    DIALYSIS = "dialysis", _("Dialysis")
+    OR = "or", _("Operating rooms")
+    ER = "er", _("Emergency")
+    OBSTETRICS = "obstetrics", _("Obstetrics and gynaecology")
+    PAEDIATRICS = "paediatrics", _("Paediatrics")
+    MEDICAL = "medical", _("Internal medicine")
+    SURGICAL = "surgical", _("General surgery")
+    ORTHOPAEDICS = "orthopaedics", _("Orthopaedics")
+    BURNS = "burns", _("Burns")
+    ONCOLOGY = "oncology", _("Oncology")
+    OUTPATIENT = "outpatient", _("Outpatient clinics")
+    PSYCHIATRY = "psychiatry", _("Psychiatry")
+    COMMUNITY = "community", _("Community and family health")
+
+
+class Ward(BilingualNameMixin, SearchTextMixin):
+    """A ward or clinical unit of a hospital and how many students it takes at once."""
+
+    hospital = models.ForeignKey(
+        Hospital,
+        verbose_name=_("hospital"),
+        on_delete=models.PROTECT,
+        related_name="wards",
+    )
+    specialty = models.CharField(
+        _("specialty"), max_length=20, choices=Specialty.choices
+    )
+    name_ar = models.CharField(_("name (Arabic)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    student_capacity = models.PositiveSmallIntegerField(
+        _("student places"),
+        default=4,
+        help_text=_(
+            "How many students the ward can take at the same time on one shift."
+        ),
+    )
+    floor = models.CharField(_("floor"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    search_source_fields = ("name_ar", "name_en")
+    access_rule = AccessRule(
+        view=Paths(
+            institute=("hospital__institutes", "hospital__partner_institutes"),
+            hospital=("hospital",),
+            ward=("pk",),
+        ),
+        change=Paths(),
+    )
+    panels = [
+        FieldPanel("hospital"),
+        FieldRowPanel([FieldPanel("name_ar"), FieldPanel("name_en")]),
+        FieldRowPanel(
+            [
+                FieldPanel("specialty"),
+                FieldPanel("student_capacity"),
+                FieldPanel("floor"),
+            ]
+        ),
+        FieldPanel("is_active"),
+    ]
+
+    class Meta:
+        verbose_name = _("ward")
+        verbose_name_plural = _("wards")
+        ordering = ["hospital__name_ar", "name_ar"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hospital", "name_ar"], name="ward_unique_name_ar"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} — {self.hospital.name}"
+
+
+class RoleAssignment(models.Model):
+    """One role of one user over one institute, hospital or ward.
+
+    Authority staff are superusers and need none. Managed in Settings → Roles.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    institute = models.ForeignKey(
+        Institute,
+        verbose_name=_("institute"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+    )
+    hospital = models.ForeignKey(
+        Hospital,
+        verbose_name=_("hospital"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+    )
+    ward = models.ForeignKey(
+        Ward,
+        verbose_name=_("ward"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    access_rule = AccessRule(view=Paths(), change=Paths())
+    panels = [
+        FieldPanel("user"),
+        FieldPanel("role"),
+        FieldPanel("institute"),
+        FieldPanel("hospital"),
+        FieldPanel("ward"),
+    ]
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        ordering = ["user__username", "role"]
+        constraints = [
+            models.CheckConstraint(
+                name="role_scope_matches_role",
+                condition=(
+                    Q(
+                        role=Role.INSTITUTE_ADMIN,
+                        institute__isnull=False,
+                        hospital__isnull=True,
+                        ward__isnull=True,
+                    )
+                    | Q(
+                        role=Role.TRAINER,
+                        institute__isnull=True,
+                        hospital__isnull=False,
+                        ward__isnull=True,
+                    )
+                    | Q(
+                        role=Role.SUPERVISOR,
+                        institute__isnull=True,
+                        hospital__isnull=True,
+                        ward__isnull=False,
+                    )
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "institute"],
+                condition=Q(role=Role.INSTITUTE_ADMIN),
+                name="role_unique_institute_admin",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "hospital"],
+                condition=Q(role=Role.TRAINER),
+                name="role_unique_trainer",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "ward"],
+                condition=Q(role=Role.SUPERVISOR),
+                name="role_unique_supervisor",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.scope_object}"
+
+    @property
+    def scope_object(self):
+        return self.institute or self.hospital or self.ward
+
+    def clean(self):
+        needed = {
+            Role.INSTITUTE_ADMIN: "institute",
+            Role.TRAINER: "hospital",
+            Role.SUPERVISOR: "ward",
+        }.get(self.role)
+        errors = {}
+        for field in ("institute", "hospital", "ward"):
+            has_value = getattr(self, f"{field}_id") is not None
+            if field == needed and not has_value:
+                errors[field] = _("This role needs a %(field)s.") % {
+                    "field": self._meta.get_field(field).verbose_name
+                }
+            elif field != needed and has_value:
+                errors[field] = _("Leave this empty for the role “%(role)s”.") % {
+                    "role": self.get_role_display()
+                }
+        if errors:
+            raise ValidationError(errors)

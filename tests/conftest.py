@@ -1,0 +1,75 @@
+"""Shared fixtures: two institutes on two hospitals, and a user for each role on each side.
+
+`world` is the scoping world every cross-scope test uses: side A and side B, each with
+a hospital, an institute, a ward and one user per role. App fixtures extend it by
+creating rows on both sides.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+from django.contrib.auth import get_user_model
+
+from institutes.access import Role
+from institutes.factories import (
+    HospitalFactory,
+    InstituteFactory,
+    RoleAssignmentFactory,
+    UserFactory,
+    WardFactory,
+)
+
+
+@dataclass
+class Side:
+    hospital: object
+    institute: object
+    ward: object
+    admin: object
+    trainer: object
+    supervisor: object
+
+
+@dataclass
+class World:
+    a: Side
+    b: Side
+    authority: object
+    nobody: object
+
+
+def _side(tag: str) -> Side:
+    hospital = HospitalFactory(
+        code=f"hosp-{tag}", name_ar=f"مستشفى {tag}", name_en=f"Hospital {tag}"
+    )
+    institute = InstituteFactory(
+        code=f"inst-{tag}",
+        name_ar=f"معهد {tag}",
+        name_en=f"Institute {tag}",
+        hospital=hospital,
+    )
+    ward = WardFactory(hospital=hospital, name_ar=f"قسم {tag}", name_en=f"Ward {tag}")
+    admin = UserFactory(username=f"admin-{tag}")
+    RoleAssignmentFactory(user=admin, role=Role.INSTITUTE_ADMIN, institute=institute)
+    trainer = UserFactory(username=f"trainer-{tag}")
+    RoleAssignmentFactory(
+        user=trainer, role=Role.TRAINER, institute=None, hospital=hospital
+    )
+    supervisor = UserFactory(username=f"supervisor-{tag}")
+    RoleAssignmentFactory(
+        user=supervisor, role=Role.SUPERVISOR, institute=None, ward=ward
+    )
+    return Side(hospital, institute, ward, admin, trainer, supervisor)
+
+
+@pytest.fixture
+def world(db) -> World:
+    authority = UserFactory(username="authority", is_superuser=True, is_staff=True)
+    nobody = UserFactory(username="nobody")
+    return World(a=_side("a"), b=_side("b"), authority=authority, nobody=nobody)
+
+
+@pytest.fixture
+def user_model():
+    return get_user_model()

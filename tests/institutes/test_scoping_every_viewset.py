@@ -1,0 +1,218 @@
+"""Every registered admin viewset, every door: a user of side A never reaches side B.
+
+Viewsets are found by enumerating Wagtail's registry, so a viewset added later is
+covered without touching this file; one whose model has no scope sample fails here.
+"""
+
+import importlib
+
+import pytest
+
+from django.contrib.admin.utils import quote
+from django.urls import NoReverseMatch, reverse
+
+from wagtail.admin.viewsets import viewsets as viewset_registry
+from wagtail.admin.viewsets.base import ViewSetGroup
+
+from institutes.factories import SCOPE_SAMPLES
+from institutes.scoped_admin import ScopedChooserViewSet, ScopedModelViewSet
+
+for _app in ("institutes", "curriculum", "students", "training", "certificates", "cms"):
+    try:
+        importlib.import_module(f"{_app}.factories")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{_app}.factories":
+            raise
+
+OBJECT_DOORS = ("edit", "delete", "inspect", "history", "usage", "copy")
+ROLES = ("admin", "trainer", "supervisor")
+
+
+def _flatten(items):
+    for item in items:
+        if isinstance(item, ViewSetGroup):
+            yield from _flatten(item.registerables)
+        else:
+            yield item
+
+
+def registered_viewsets():
+    viewset_registry.populate()
+    return list(_flatten(viewset_registry.viewsets))
+
+
+def our_model_viewsets():
+    found = [
+        vs
+        for vs in registered_viewsets()
+        if isinstance(getattr(vs, "model", None), type)
+        and vs.model._meta.app_label
+        in {"institutes", "curriculum", "students", "training", "certificates", "cms"}
+        and hasattr(vs, "edit_view_class")
+    ]
+    return found
+
+
+def our_chooser_viewsets():
+    return [vs for vs in registered_viewsets() if isinstance(vs, ScopedChooserViewSet)]
+
+
+def _id(vs):
+    return f"{vs.model._meta.label}:{vs.name}"
+
+
+def test_every_viewset_of_ours_is_scoped():
+    for vs in our_model_viewsets():
+        assert isinstance(vs, ScopedModelViewSet), (
+            f"{type(vs).__name__} must subclass institutes.scoped_admin.ScopedModelViewSet"
+        )
+
+
+def test_every_scoped_model_has_a_sample():
+    missing = [
+        vs.model._meta.label
+        for vs in our_model_viewsets() + our_chooser_viewsets()
+        if vs.model not in SCOPE_SAMPLES
+    ]
+    assert not missing, (
+        f"register a scope_sample in the app's factories.py for: {missing}"
+    )
+
+
+def _url(vs, view, *args):
+    try:
+        return reverse(vs.get_url_name(view), args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _body(response) -> bytes:
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def _text(response) -> str:
+    return _body(response).decode("utf-8-sig", errors="replace")
+
+
+def _marker(vs, obj):
+    return str(getattr(obj, SCOPE_SAMPLES[type(obj)].marker))
+
+
+@pytest.mark.parametrize("vs", our_model_viewsets(), ids=_id)
+@pytest.mark.parametrize("role", ROLES)
+def test_side_a_cannot_reach_side_b(vs, role, world, client):
+    sample = SCOPE_SAMPLES[vs.model]
+    foreign = sample.make(world.b)
+    marker = _marker(vs, foreign)
+    index = _url(vs, "index")
+
+    # Control: authority staff see the row through the same doors.
+    client.force_login(world.authority)
+    assert marker in client.get(index).content.decode(), (
+        "control: authority sees B's row"
+    )
+    export = client.get(index, {"export": "csv"})
+    assert marker in _text(export), "control: B's row is exported"
+    assert client.get(_url(vs, "edit", quote(foreign.pk))).status_code == 200
+
+    user = getattr(world.a, role)
+    client.force_login(user)
+    listing = client.get(index)
+    assert listing.status_code in (200, 302, 403)
+    assert marker not in listing.content.decode()
+    object_url = _url(vs, "edit", quote(foreign.pk))
+    assert object_url not in listing.content.decode()
+    searched = client.get(_url(vs, "index_results"), {"q": marker})
+    assert marker not in searched.content.decode()
+    assert object_url not in searched.content.decode()
+    exported = client.get(index, {"export": "csv"})
+    assert marker not in _text(exported)
+    exported = client.get(index, {"export": "xlsx"})
+    assert marker.encode() not in _body(exported)
+
+    for door in OBJECT_DOORS:
+        url = _url(vs, door, quote(foreign.pk))
+        if url is None:
+            continue
+        response = client.get(url)
+        assert response.status_code in (302, 403, 404), (
+            f"{door} answered {response.status_code}"
+        )
+        if response.status_code == 302:
+            assert marker not in response.content.decode()
+
+    before = _snapshot(foreign)
+    for door in ("edit", "delete"):
+        url = _url(vs, door, quote(foreign.pk))
+        response = client.post(url, {"name_ar": "changed", "name_en": "changed"})
+        assert response.status_code in (302, 403, 404)
+        assert vs.model._default_manager.filter(pk=foreign.pk).exists(), (
+            f"{door} deleted B's row"
+        )
+        assert _snapshot(vs.model._default_manager.get(pk=foreign.pk)) == before
+
+
+def _snapshot(obj):
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+@pytest.mark.parametrize("vs", our_model_viewsets(), ids=_id)
+@pytest.mark.parametrize("role", ROLES)
+def test_forms_neither_offer_nor_accept_foreign_choices(vs, role, world, client):
+    """The add form offers no B row in any choice, and posting one is refused."""
+    user = getattr(world.a, role)
+    client.force_login(user)
+    url = _url(vs, "add")
+    response = client.get(url)
+    if response.status_code != 200:
+        assert response.status_code in (302, 403)
+        return
+    form = response.context["form"]
+    posted = {}
+    foreign_fields = []
+    for name, field in form.fields.items():
+        queryset = getattr(field, "queryset", None)
+        if queryset is None or queryset.model not in SCOPE_SAMPLES:
+            continue
+        foreign = SCOPE_SAMPLES[queryset.model].make(world.b)
+        assert foreign.pk not in set(field.queryset.values_list("pk", flat=True)), (
+            f"{name} offers B's {foreign}"
+        )
+        posted[name] = str(foreign.pk)
+        foreign_fields.append(name)
+    if not foreign_fields:
+        return
+    count = vs.model._default_manager.count()
+    response = client.post(url, posted)
+    assert vs.model._default_manager.count() == count
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    for name in foreign_fields:
+        assert name in errors, f"{name}: a foreign id was accepted"
+
+
+def _modal(response) -> str:
+    """A chooser answers with JSON (Wagtail's modal workflow); read its HTML and data."""
+    if response.get("Content-Type", "").startswith("application/json"):
+        data = response.json()
+        return data.get("html", "") + str(data.get("result", ""))
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("vs", our_chooser_viewsets(), ids=_id)
+@pytest.mark.parametrize("role", ROLES)
+def test_choosers_offer_only_own_rows(vs, role, world, client):
+    foreign = SCOPE_SAMPLES[vs.model].make(world.b)
+    marker = _marker(vs, foreign)
+    client.force_login(world.authority)
+    assert marker in _modal(client.get(_url(vs, "choose")))
+    assert client.get(_url(vs, "chosen", quote(foreign.pk))).status_code == 200
+
+    client.force_login(getattr(world.a, role))
+    assert marker not in _modal(client.get(_url(vs, "choose")))
+    assert marker not in _modal(client.get(_url(vs, "choose_results"), {"q": marker}))
+    assert client.get(_url(vs, "chosen", quote(foreign.pk))).status_code == 404
+    multiple = client.get(_url(vs, "chosen_multiple"), {"id": [foreign.pk]})
+    assert marker not in _modal(multiple)
