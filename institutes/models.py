@@ -16,7 +16,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from .access import AccessRule, Paths, Role
 from .arabic import normalize_for_search
 from .bilingual import BilingualNameMixin
-from .national_id import Governorate
+from .national_id import Governorate, Sex, parse_national_id, validate_national_id
 
 
 class SearchTextMixin(models.Model):
@@ -466,3 +466,40 @@ class RoleAssignment(models.Model):
                 }
         if errors:
             raise ValidationError(errors)
+
+
+class Person(BilingualNameMixin, SearchTextMixin):
+    """One human being across the authority, keyed by national ID.
+
+    A student record and, after graduation, a staff record point to the same person,
+    so certificates and training history follow them from student to staff. People
+    are never edited here directly: students and staff screens write them through
+    `institutes.services.person_upsert`.
+    """
+
+    national_id = models.CharField(
+        _("national ID"), max_length=14, unique=True, validators=[validate_national_id]
+    )
+    name_ar = models.CharField(_("full name (Arabic)"), max_length=200)
+    name_en = models.CharField(_("full name (Latin)"), max_length=200, blank=True)
+    birth_date = models.DateField(_("date of birth"))
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    search_source_fields = ("name_ar", "name_en", "national_id")
+    access_rule = AccessRule(view=Paths(), change=Paths())
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name_ar"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.national_id:
+            parse_national_id(
+                self.national_id, birth_date=self.birth_date, sex=self.sex
+            )

@@ -1,0 +1,76 @@
+"""Writes that belong to the base app: people (by national ID) and role assignments."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .access import forget_scope
+from .models import Person, RoleAssignment
+from .national_id import clean_national_id_input, parse_national_id
+
+
+@transaction.atomic
+def person_upsert(
+    *,
+    national_id: str,
+    name_ar: str,
+    name_en: str = "",
+    birth_date: datetime.date | None = None,
+    sex: str | None = None,
+    phone: str = "",
+    email: str = "",
+) -> Person:
+    """Find the person with this national ID, or create them; update their details.
+
+    The number is validated, and must agree with `birth_date` and `sex` when they are
+    given (both are taken from the number when they are not).
+    """
+    parsed = parse_national_id(national_id, birth_date=birth_date, sex=sex)
+    if not (name_ar or "").strip():
+        raise ValidationError({"name_ar": "The Arabic full name is required."})
+    person = (
+        Person.objects.select_for_update().filter(national_id=parsed.number).first()
+    )
+    values = {
+        "name_ar": " ".join(name_ar.split()),
+        "name_en": " ".join((name_en or "").split()),
+        "birth_date": parsed.birth_date,
+        "sex": parsed.sex,
+    }
+    if phone:
+        values["phone"] = phone
+    if email:
+        values["email"] = email
+    if person is None:
+        person = Person(national_id=parsed.number, **values)
+    else:
+        for key, value in values.items():
+            setattr(person, key, value)
+    person.full_clean()
+    person.save()
+    return person
+
+
+def person_find(national_id: str) -> Person | None:
+    return Person.objects.filter(
+        national_id=clean_national_id_input(national_id)
+    ).first()
+
+
+@transaction.atomic
+def role_assign(
+    *, user, role: str, granted_by=None, institute=None, hospital=None, ward=None
+):
+    """Give `user` a role over one institute, hospital or ward (idempotent)."""
+    assignment, _created = RoleAssignment.objects.get_or_create(
+        user=user,
+        role=role,
+        institute=institute,
+        hospital=hospital,
+        ward=ward,
+        defaults={"granted_by": granted_by},
+    )
+    assignment.full_clean()
+    forget_scope(user)
+    return assignment
