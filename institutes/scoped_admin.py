@@ -29,6 +29,7 @@ from wagtail.permissions import policy_registry, register_permission_policy
 
 from . import access
 from .arabic import search_variants
+from .spreadsheets import CSV_BOM, neutralize_formula
 
 
 class ScopedPermissionPolicy(BasePermissionPolicy):
@@ -168,7 +169,22 @@ class ScopedSearchMixin:
         return super().search_queryset(queryset)
 
 
-class ScopedIndexView(ScopedSearchMixin, ScopedListingMixin, generic.IndexView):
+class SafeExportMixin:
+    """Exports whose cells can't run as spreadsheet formulas, CSV with a BOM for Excel."""
+
+    def preprocess_field_value(self, field, value, export_format):
+        return neutralize_formula(
+            super().preprocess_field_value(field, value, export_format)
+        )
+
+    def stream_csv(self, queryset):
+        yield CSV_BOM
+        yield from super().stream_csv(queryset)
+
+
+class ScopedIndexView(
+    SafeExportMixin, ScopedSearchMixin, ScopedListingMixin, generic.IndexView
+):
     pass
 
 
