@@ -34,6 +34,7 @@ class HospitalFilterSet(ScopedFilterSet):
 
 
 class HospitalViewSet(ScopedModelViewSet):
+    name = "hospitals"
     model = Hospital
     icon = "home"
     menu_label = _("Hospitals")
@@ -104,6 +105,7 @@ class InstituteFilterSet(ScopedFilterSet):
 
 
 class InstituteViewSet(ScopedModelViewSet):
+    name = "institutes"
     model = Institute
     icon = "group"
     menu_label = _("Institutes")
@@ -165,6 +167,7 @@ class WardFilterSet(ScopedFilterSet):
 
 
 class WardViewSet(ScopedModelViewSet):
+    name = "wards"
     model = Ward
     icon = "table"
     menu_label = _("Wards")
@@ -213,6 +216,7 @@ class RoleAssignmentFilterSet(ScopedFilterSet):
 
 
 class RoleAssignmentViewSet(ScopedModelViewSet):
+    name = "roles"
     model = RoleAssignment
     icon = "key"
     menu_label = _("Roles")

@@ -1,0 +1,33 @@
+"""Arabic search folds diacritics and spelling variants."""
+
+import pytest
+
+from institutes.arabic import normalize_for_search, search_variants
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("احمد", "أحمد"),
+        ("اسراء", "إسراء"),
+        ("ايه", "آية"),
+        ("فاطمه", "فاطمة"),
+        ("مصطفي", "مصطفى"),
+        ("مُحَمَّد", "محمد"),
+        ("هدى", "هُدَى"),
+        ("MOHAMED", "Mohamed"),
+        ("٢٩", "29"),
+    ],
+)
+def test_variants_meet(typed, stored):
+    assert normalize_for_search(typed) == normalize_for_search(stored)
+
+
+def test_parts_are_separated_so_matches_do_not_span_fields():
+    text = normalize_for_search("محمد", "Mohamed")
+    assert "محمد mohamed" not in text
+    assert "محمد" in text and "mohamed" in text
+
+
+def test_abd_with_and_without_space():
+    assert "عبدالرحمن" in search_variants("عبد الرحمن")
