@@ -344,6 +344,10 @@ class RoleBackend:
             model = apps.get_model(app_label, model_name)
         except LookupError:
             return False
+        # Only our own models: Wagtail's screens for users, groups, images and the
+        # like are not scoped by institute, so roles must not open them.
+        if getattr(model, "access_rule", None) is None:
+            return False
         if obj is not None:
             return can(user_obj, action, obj)
         return user_may(user_obj, action, model)

@@ -1,11 +1,13 @@
 """Responses to signed-in users carry personal data: never let a cache keep them."""
 
+from django.conf import settings
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils.cache import (
     add_never_cache_headers,
     patch_cache_control,
     patch_vary_headers,
 )
+from django.utils import translation
 from django.utils.translation import get_language
 
 
@@ -24,14 +26,26 @@ class NoStoreForSignedInMiddleware:
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):
-    """Django's LocaleMiddleware, minus the 404 redirect for URLs outside the public site.
+    """Django's LocaleMiddleware, with Arabic first in the back office.
 
-    The public site's page tree catches every path under /ar/ and /en/, so Django would
-    turn any back-office 404 into a redirect to /ar/admin/...: a not-found record must
-    stay a plain 404.
+    Outside the public site's /ar/ and /en/ prefixes the browser's Accept-Language is
+    ignored: the back office speaks Arabic unless the user chose English (their
+    Wagtail profile, or the language cookie). And the public page tree catches every
+    path under /ar/ and /en/, so Django would turn any back-office 404 into a redirect
+    to /ar/admin/...: a not-found record must stay a plain 404.
     """
 
     unprefixed_paths = ("/admin/", "/documents/", "/static/", "/media/", "/healthz")
+
+    def process_request(self, request):
+        if not request.path_info.startswith(self.unprefixed_paths):
+            return super().process_request(request)
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = (
+            chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        )
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
 
     def process_response(self, request, response):
         if response.status_code == 404 and request.path_info.startswith(

@@ -4,7 +4,7 @@ import django_filters
 
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from .access import Role
@@ -179,8 +179,10 @@ class WardViewSet(ScopedModelViewSet):
         "name_en",
         "hospital",
         "specialty",
-        "student_capacity",
-        "is_active",
+        Column(
+            "student_capacity", label=_("Student places"), sort_key="student_capacity"
+        ),
+        BooleanColumn("is_active", label=_("Active")),
     ]
     list_export = [
         "hospital",

@@ -111,7 +111,7 @@ def test_limit_choices_offers_and_accepts_only_own_rows(world):
     access.limit_choices(form.fields.values(), world.a.trainer)
     assert list(form.fields["ward"].queryset) == [world.a.ward]
     assert not form.is_valid()
-    assert "another institute or hospital" in form.errors["ward"][0]
+    assert "معهدًا أو مستشفى آخر" in form.errors["ward"][0]
 
 
 def test_model_without_rule_is_refused_clearly():
@@ -120,3 +120,13 @@ def test_model_without_rule_is_refused_clearly():
 
     with pytest.raises(ImproperlyConfigured, match="access_rule"):
         access.require_rule(Group)
+
+
+def test_roles_do_not_open_wagtails_own_unscoped_screens(world, client):
+    """Users, groups and other Wagtail screens list every row: roles grant none of them."""
+    assert not world.a.admin.has_perm("auth.view_user")
+    assert not world.a.admin.has_perm("auth.change_user")
+    assert not world.a.admin.has_perm("wagtailimages.add_image")
+    client.force_login(world.a.admin)
+    assert client.get("/admin/users/").status_code in (302, 403)
+    assert client.get("/admin/groups/").status_code in (302, 403)

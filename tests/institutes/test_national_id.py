@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from institutes.national_id import Sex, parse_national_id
 
@@ -12,9 +13,16 @@ VALID = "30803152901237"  # born 2008-03-15 in Luxor (29), 13th digit 3 -> male
 
 
 def _code(value, **kwargs):
-    with pytest.raises(ValidationError) as info:
+    with translation.override("en"), pytest.raises(ValidationError) as info:
         parse_national_id(value, **kwargs)
-    return info.value.code, str(info.value.messages[0])
+    with translation.override("en"):
+        return info.value.code, str(info.value.messages[0])
+
+
+def test_messages_are_in_arabic_by_default():
+    with pytest.raises(ValidationError) as info:
+        parse_national_id("123")
+    assert "14 رقمًا" in info.value.messages[0]
 
 
 def test_valid_number_is_parsed():
