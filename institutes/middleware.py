@@ -2,12 +2,12 @@
 
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.utils import translation
 from django.utils.cache import (
     add_never_cache_headers,
     patch_cache_control,
     patch_vary_headers,
 )
-from django.utils import translation
 from django.utils.translation import get_language
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 
+from . import access
 from .access import Role
 from .models import (
     AccreditationStatus,
@@ -17,7 +18,12 @@ from .models import (
     Ward,
 )
 from .national_id import Governorate
-from .scoped_admin import ScopedChooserViewSet, ScopedFilterSet, ScopedModelViewSet
+from .scoped_admin import (
+    ScopedChooserViewSet,
+    ScopedCreateView,
+    ScopedFilterSet,
+    ScopedModelViewSet,
+)
 
 
 class HospitalFilterSet(ScopedFilterSet):
@@ -217,11 +223,20 @@ class RoleAssignmentFilterSet(ScopedFilterSet):
         fields = ["role"]
 
 
+class RoleAssignmentCreateView(ScopedCreateView):
+    def save_instance(self):
+        self.form.instance.granted_by = self.request.user
+        instance = super().save_instance()
+        access.forget_scope(instance.user)
+        return instance
+
+
 class RoleAssignmentViewSet(ScopedModelViewSet):
     name = "roles"
     model = RoleAssignment
     icon = "key"
     menu_label = _("Roles")
+    add_view_class = RoleAssignmentCreateView
     add_to_admin_menu = False
     filterset_class = RoleAssignmentFilterSet
     search_fields = ["user__username", "user__first_name", "user__last_name"]

@@ -1,8 +1,14 @@
 from wagtail import hooks
 
+from .panels import MyAccessPanel
 from .viewsets import InstitutesGroup, institute_chooser_viewset, ward_chooser_viewset
 
 
 @hooks.register("register_admin_viewset")
 def register_viewsets():
     return [InstitutesGroup(), ward_chooser_viewset, institute_chooser_viewset]
+
+
+@hooks.register("construct_homepage_panels")
+def add_my_access_panel(request, panels):
+    panels.append(MyAccessPanel(request.user))

@@ -124,6 +124,9 @@ def test_side_a_cannot_reach_side_b(vs, role, world, client):
     assert marker not in listing.content.decode()
     object_url = _url(vs, "edit", quote(foreign.pk))
     assert object_url not in listing.content.decode()
+    # Nor does B's institute, hospital or ward appear anywhere, filter choices included.
+    for name in (world.b.institute.name_ar, world.b.hospital.name_ar, world.b.ward.name_ar):
+        assert name not in listing.content.decode(), f"{name} leaks into the listing"
     searched = client.get(_url(vs, "index_results"), {"q": marker})
     assert marker not in searched.content.decode()
     assert object_url not in searched.content.decode()
