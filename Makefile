@@ -32,8 +32,8 @@ demo: $(STAMP) check-system migrate
 	@echo "  Back office:  http://127.0.0.1:$(PORT)/admin/   (accounts: see README, password: demo-pass-2026!)"
 	@echo "  Public site:  http://127.0.0.1:$(PORT)/ar/"
 	@echo ""
-	@$(PY) manage.py db_worker --queue-name '*' > var-worker.log 2>&1 & echo $$! > .worker.pid; \
-	trap 'kill $$(cat .worker.pid) 2>/dev/null; rm -f .worker.pid' EXIT INT TERM; \
+	@mkdir -p var; $(PY) manage.py db_worker --queue-name '*' > var/worker.log 2>&1 & echo $$! > var/worker.pid; \
+	trap 'kill $$(cat var/worker.pid) 2>/dev/null; rm -f var/worker.pid' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 worker: $(STAMP)
