@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,8 @@ class CertificatesConfig(AppConfig):
     name = "certificates"
     verbose_name = _("Certificates")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Each app that owns documents registers its kinds in `<app>/documents.py`
+        # (see certificates.registry); importing them here fills the registry.
+        autodiscover_modules("documents")

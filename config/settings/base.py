@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
+    "wagtail.contrib.routable_page",
+    "wagtail.contrib.simple_translation",
     "wagtail.contrib.search_promotions",
     "wagtail.embeds",
     "wagtail.sites",
@@ -304,3 +306,19 @@ DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-pass-2026!")
 DEMO_DATA_ALLOWED = True
 DJANGO_TABLES2_TEMPLATE = "institutes/tables/wagtail_table.html"
 DJANGO_TABLES2_PAGE_RANGE = 6
+
+# --- certificates ---
+# Issued PDFs are private (served by the scoped download view, never under MEDIA_URL).
+SITE_BASE_URL = os.environ.get("SITE_BASE_URL", WAGTAILADMIN_BASE_URL)
+CERTIFICATES_FILES_ROOT = Path(
+    os.environ.get("CERTIFICATES_FILES_ROOT", BASE_DIR / "var" / "documents")
+)
+CERTIFICATES_STORAGE = os.environ.get("CERTIFICATES_STORAGE", "")  # a STORAGES key
+CERTIFICATES_RENDER_TIME_LIMIT = float(
+    os.environ.get("CERTIFICATES_RENDER_TIME_LIMIT", "30")
+)
+# Worker processes for bulk runs (0 = one per CPU core).
+CERTIFICATES_RENDER_PROCESSES = int(
+    os.environ.get("CERTIFICATES_RENDER_PROCESSES", "0")
+)
+CERTIFICATES_VERIFY_RATE = (30, 600)  # look-ups per client address per seconds

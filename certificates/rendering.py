@@ -1,0 +1,220 @@
+"""From a prepared document to PDF bytes: templates, QR code, fonts, logo, digits.
+
+`render_documents(prepared)` is the one entry point; it is used for a single issue
+(in the web request) and, chunk by chunk, by the bulk runs (see `certificates.bulk`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import segno
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.html import escape
+
+from .codes import format_code
+from .pdfengine import BatchResult, PdfEngine
+from .registry import DocumentKind
+
+DEFAULT_TIME_LIMIT = 30.0
+logger = logging.getLogger(__name__)
+
+
+def verification_url(code: str, language: str = "ar") -> str:
+    """The public page a QR code opens: <SITE_BASE_URL>/<lang>/verify/<code>/."""
+    base = getattr(settings, "SITE_BASE_URL", "") or settings.WAGTAILADMIN_BASE_URL
+    return f"{base.rstrip('/')}/{language}/verify/{format_code(code)}/"
+
+
+def qr_data_uri(payload: str) -> str:
+    """The QR code as a 1-pixel-per-module PNG, drawn crisp by `image-rendering`.
+
+    Measured: WeasyPrint parses an inline SVG path in Python (about 8 ms per page),
+    while a tiny PNG is decoded once by Pillow; both are generated locally by segno.
+    """
+    return segno.make(payload, error="m").png_data_uri(scale=1, border=0)
+
+
+def qr_svg(payload: str) -> str:
+    """The QR code as inline SVG (the verification page and e-mails use it)."""
+    return segno.make(payload, error="m").svg_inline(scale=4, border=2)
+
+
+def allowed_roots() -> list[Path]:
+    """Folders the PDF renderer may read: static files, media (logos), app static."""
+    roots = [Path(settings.MEDIA_ROOT)]
+    if settings.STATIC_ROOT:
+        roots.append(Path(settings.STATIC_ROOT))
+    roots += [Path(p) for p in settings.STATICFILES_DIRS]
+    from django.apps import apps
+
+    for app in apps.get_app_configs():
+        static = Path(app.path) / "static"
+        if static.is_dir():
+            roots.append(static)
+    return roots
+
+
+@functools.cache
+def get_engine() -> PdfEngine:
+    return PdfEngine(allowed_roots())
+
+
+def static_file_uri(path: str) -> str:
+    found = finders.find(path)
+    if not found:
+        raise FileNotFoundError(f"Static file {path!r} not found")
+    return Path(found).as_uri()
+
+
+@functools.cache
+def _static_text(path: str) -> str:
+    found = finders.find(path)
+    if not found:
+        raise FileNotFoundError(f"Static file {path!r} not found")
+    return Path(found).read_text(encoding="utf-8")
+
+
+def stylesheets_for(kind: DocumentKind) -> list[str]:
+    page = (
+        f"@page {{ size: {kind.page_css_size}; }}\n"
+        f"html {{ --page-orientation: {kind.orientation}; }}"
+    )
+    texts = [_static_text("certificates/pdf/document.css"), page]
+    if kind.stylesheet:
+        texts.append(_static_text(kind.stylesheet))
+    return texts
+
+
+def logo_uri(issuer) -> str:
+    """The institute's logo from the Wagtail image library, or the authority emblem."""
+    image = getattr(issuer, "logo", None)
+    if image is not None:
+        try:
+            rendition = image.get_rendition("max-400x400|format-png")
+            return Path(rendition.file.path).as_uri()
+        except Exception:  # a broken image must not stop issuing
+            logger.warning("Logo of %s could not be rendered", issuer, exc_info=True)
+    return static_file_uri("certificates/emblem.svg")
+
+
+@dataclass
+class PreparedDocument:
+    """Everything needed to render one document, computed before any row is written."""
+
+    kind: DocumentKind
+    achievement: Any
+    holder: Any
+    issuer: Any
+    year: int
+    serial_number: int
+    serial: str
+    code: str
+    language: str
+    digits: str
+    holder_name_ar: str
+    holder_name_en: str
+    title_ar: str
+    title_en: str
+    issued_on: datetime.date
+    valid_until: datetime.date | None
+    data: dict = field(default_factory=dict)
+    logo: str = ""
+
+    @property
+    def code_display(self) -> str:
+        return format_code(self.code)
+
+    @property
+    def show_ar(self) -> bool:
+        return self.language in ("ar", "ar-en")
+
+    @property
+    def show_en(self) -> bool:
+        return self.language in ("en", "ar-en")
+
+    @property
+    def primary_language(self) -> str:
+        return "en" if self.language == "en" else "ar"
+
+    @property
+    def direction(self) -> str:
+        return "ltr" if self.language == "en" else "rtl"
+
+    @property
+    def verify_url(self) -> str:
+        return verification_url(self.code, self.primary_language)
+
+    @property
+    def qr(self) -> str:
+        return qr_data_uri(self.verify_url)
+
+    @property
+    def pdf_title(self) -> str:
+        if self.language == "en":
+            return f"{self.title_en or self.title_ar} — {self.holder_name_en or self.holder_name_ar}"
+        return f"{self.title_ar} — {self.holder_name_ar}"
+
+
+def fragment_html(doc: PreparedDocument, index: int) -> str:
+    """The kind's template for one document, inside its <section> with an anchor id."""
+    with translation.override(doc.primary_language):
+        body = render_to_string(
+            doc.kind.template, {"doc": doc, "data": doc.data, "kind": doc.kind}
+        )
+    return (
+        f'<section class="document {escape(doc.kind.orientation)}" '
+        f'id="doc-{index}" lang="{doc.primary_language}" dir="{doc.direction}">'
+        f"{body}</section>"
+    )
+
+
+def wrap_html(fragments: list[str], *, title: str, language: str) -> str:
+    direction = "ltr" if language == "en" else "rtl"
+    return (
+        f'<!doctype html><html lang="{language}" dir="{direction}"><head>'
+        f'<meta charset="utf-8"><title>{escape(title)}</title></head><body>'
+        + "".join(fragments)
+        + "</body></html>"
+    )
+
+
+def build_batch(prepared: list[PreparedDocument], *, combined: bool) -> dict:
+    """The picklable job for `PdfEngine.render` (or a worker process)."""
+    first = prepared[0]
+    fragments = [fragment_html(doc, i) for i, doc in enumerate(prepared)]
+    seconds = getattr(settings, "CERTIFICATES_RENDER_TIME_LIMIT", DEFAULT_TIME_LIMIT)
+    return {
+        "html": wrap_html(
+            fragments, title=first.pdf_title, language=first.primary_language
+        ),
+        "css": stylesheets_for(first.kind),
+        "doc_ids": [f"doc-{i}" for i in range(len(prepared))],
+        "titles": [doc.pdf_title for doc in prepared],
+        "combined": combined,
+        "seconds": seconds * len(prepared),
+    }
+
+
+def render_documents(
+    prepared: list[PreparedDocument], *, combined: bool = False
+) -> BatchResult:
+    """Render documents of one kind and language in this process."""
+    job = build_batch(prepared, combined=combined)
+    return get_engine().render(
+        job["html"],
+        job["css"],
+        doc_ids=job["doc_ids"],
+        titles=job["titles"],
+        combined=combined,
+        seconds=job["seconds"],
+    )
