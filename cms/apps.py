@@ -4,5 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 class CmsConfig(AppConfig):
     name = "cms"
-    verbose_name = _("Cms")
+    verbose_name = _("Public site and contact centre")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals  # noqa: F401

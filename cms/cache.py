@@ -1,0 +1,86 @@
+"""Whole-page caching of public pages for anonymous visitors.
+
+A page served to an anonymous visitor (GET, no query string, not a preview) is kept in
+the Django cache (Redis in production) under a key that includes a *generation*
+number. Publishing, unpublishing, moving or deleting any page, or changing an
+institute or hospital, bumps the generation (see `cms.signals`), so every cached page
+is invalidated at once: home and index pages list other pages, so per-page
+invalidation would leave stale lists behind. Signed-in users are never served from,
+nor written to, this cache.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
+
+GENERATION_KEY = "cms:pages:generation"
+
+
+def page_cache_seconds() -> int:
+    return getattr(settings, "CMS_PAGE_CACHE_SECONDS", 600)
+
+
+def current_generation() -> int:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        generation = cache.get(GENERATION_KEY) or 1
+    return generation
+
+
+def bump_generation() -> None:
+    """Invalidate every cached public page."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 2, timeout=None)
+
+
+def is_cacheable(request) -> bool:
+    if request.method not in ("GET", "HEAD") or request.GET:
+        return False
+    if getattr(request, "is_preview", False):
+        return False
+    user = getattr(request, "user", None)
+    return not (user is not None and user.is_authenticated)
+
+
+def cache_key(request) -> str:
+    return (
+        f"cms:page:{current_generation()}:{get_language()}:"
+        f"{request.get_host()}:{request.path}"
+    )
+
+
+class AnonymousPageCacheMixin:
+    """Serve a page from the cache to anonymous visitors; fill the cache on a miss."""
+
+    def serve(self, request, *args, **kwargs):
+        if not is_cacheable(request):
+            return super().serve(request, *args, **kwargs)
+        key = cache_key(request)
+        cached = cache.get(key)
+        if cached is not None:
+            content, content_type, language = cached
+            response = HttpResponse(content, content_type=content_type)
+            response["Content-Language"] = language
+            response["X-Page-Cache"] = "hit"
+        else:
+            response = super().serve(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            if response.status_code != 200:
+                return response
+            cache.set(
+                key,
+                (response.content, response["Content-Type"], get_language()),
+                page_cache_seconds(),
+            )
+            response["X-Page-Cache"] = "miss"
+        # A CDN may keep it briefly; publishing invalidates our own cache at once.
+        patch_cache_control(response, public=True, max_age=60)
+        return response

@@ -1,0 +1,545 @@
+"""The public site: home, campaigns, institutes, standard pages, and the contact centre.
+
+Pages are edited in Wagtail's page explorer (one tree per language: Arabic original,
+English translation). Institute pages read `institutes.Institute` rows, so institute
+facts are entered once. Contact requests come from the public form and are handled in
+the back office under "Contact centre", scoped by institute and hospital.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from institutes.access import AccessRule, Paths
+from institutes.arabic import normalize_for_search
+from institutes.models import Hospital, Institute
+
+from .blocks import RICH_TEXT_FEATURES, CampaignStreamBlock, StandardStreamBlock
+from .cache import AnonymousPageCacheMixin
+
+
+class SearchablePageMixin(models.Model):
+    """A normalised copy of a page's text, searched without diacritics or variants."""
+
+    search_text = models.TextField(editable=False, blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_text()
+        super().save(*args, **kwargs)
+
+    def full_clean(self, *args, **kwargs):
+        self.refresh_search_text()
+        super().full_clean(*args, **kwargs)
+
+    def search_parts(self) -> list[str]:
+        return [self.title]
+
+    def refresh_search_text(self) -> None:
+        self.search_text = normalize_for_search(*self.search_parts())
+
+
+def _stream_text(stream) -> str:
+    """Plain text of a StreamField (for the search index)."""
+    try:
+        return strip_tags(stream.render_as_block()) if stream else ""
+    except Exception:  # noqa: BLE001 - a broken block must not stop saving a page
+        return ""
+
+
+class HomePage(AnonymousPageCacheMixin, SearchablePageMixin, Page):  # noqa: DJ008 - Page.__str__ is the title
+    """The site's home page (one per language). Edited in Pages."""
+
+    intro = models.TextField(_("introduction"), max_length=500, blank=True)
+    hotline = models.CharField(
+        _("contact centre hotline"), max_length=30, default="24441999"
+    )
+    hotline_hours = models.CharField(
+        _("hotline hours"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. daily 7:30–21:30; official holidays 9:30–16:30"),
+    )
+    news = RichTextField(_("news and events"), blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldRowPanel([FieldPanel("hotline"), FieldPanel("hotline_hours")]),
+        FieldPanel("news"),
+    ]
+    max_count_per_parent = 1
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "cms.CampaignIndexPage",
+        "cms.InstituteIndexPage",
+        "cms.StandardPage",
+    ]
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def search_parts(self):
+        return [self.title, self.intro]
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import campaigns_current, institutes_public
+
+        context = super().get_context(request, *args, **kwargs)
+        context["campaigns"] = campaigns_current(locale=self.locale, limit=6)
+        context["institutes"] = institutes_public()
+        context["institute_index"] = (
+            InstituteIndexPage.objects.child_of(self).live().first()
+        )
+        context["campaign_index"] = (
+            CampaignIndexPage.objects.child_of(self).live().first()
+        )
+        return context
+
+
+class CampaignIndexPage(AnonymousPageCacheMixin, SearchablePageMixin, Page):  # noqa: DJ008 - Page.__str__ is the title
+    """Lists the campaigns of one language: running, upcoming, past."""
+
+    intro = models.TextField(_("introduction"), max_length=500, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.CampaignPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("campaign index")
+
+    def search_parts(self):
+        return [self.title, self.intro]
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import campaigns_by_status
+
+        context = super().get_context(request, *args, **kwargs)
+        context["groups"] = campaigns_by_status(index=self)
+        return context
+
+
+class CampaignPageTag(TaggedItemBase):
+    """A topic tag of a campaign page."""
+
+    content_object = ParentalKey(
+        "cms.CampaignPage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class Audience(models.TextChoices):
+    WOMEN = "women", _("Women")
+    MOTHERS = "mothers", _("Mothers and newborns")
+    UNDER_FIVE = "under_five", _("Children under five")
+    CHRONIC = "chronic", _("People with chronic conditions")
+    STAFF = "staff", _("Health staff")
+    EVERYONE = "everyone", _("Everyone")
+
+
+class CampaignStatus(models.TextChoices):
+    UPCOMING = "upcoming", _("Upcoming")
+    RUNNING = "running", _("Running")
+    PAST = "past", _("Past")
+
+
+class CampaignPage(AnonymousPageCacheMixin, SearchablePageMixin, Page):  # noqa: DJ008 - Page.__str__ is the title
+    """A health-awareness campaign: who it is for, where to go, what to know.
+
+    Reviewed clinically on a schedule: a page past its next review date is listed on
+    the editors' dashboard until someone reviews it.
+    """
+
+    summary = models.TextField(
+        _("summary"),
+        max_length=400,
+        help_text=_("One or two sentences shown in lists, search and link previews."),
+    )
+    start_date = models.DateField(_("starts on"))
+    end_date = models.DateField(
+        _("ends on"), null=True, blank=True, help_text=_("Empty for ongoing campaigns.")
+    )
+    audience = models.CharField(
+        _("target audience"), max_length=20, choices=Audience.choices
+    )
+    tags = ClusterTaggableManager(
+        through=CampaignPageTag, blank=True, verbose_name=_("topics")
+    )
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("hero image"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    hero_alt = models.CharField(
+        _("hero image alt text"),
+        max_length=250,
+        help_text=_(
+            "Describe what the image shows for people who cannot see it (required)."
+        ),
+    )
+    body = StreamField(CampaignStreamBlock(), verbose_name=_("body"), blank=True)
+    last_reviewed = models.DateField(_("last reviewed on"))
+    next_review = models.DateField(_("next review due"))
+    clinical_signoff = models.CharField(
+        _("clinical sign-off"),
+        max_length=200,
+        help_text=_("Name and position of the clinician who approved the content."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+        FieldRowPanel([FieldPanel("audience"), FieldPanel("tags")]),
+        MultiFieldPanel(
+            [FieldPanel("hero_image"), FieldPanel("hero_alt")],
+            heading=_("Hero image"),
+        ),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("last_reviewed"), FieldPanel("next_review")]),
+                FieldPanel("clinical_signoff"),
+            ],
+            heading=_("Clinical review"),
+        ),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.FilterField("start_date"),
+    ]
+    parent_page_types = ["cms.CampaignIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("campaign page")
+        verbose_name_plural = _("campaign pages")
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            errors["end_date"] = _("A campaign cannot end before it starts.")
+        if (
+            self.last_reviewed
+            and self.next_review
+            and self.next_review <= self.last_reviewed
+        ):
+            errors["next_review"] = _(
+                "The next review must come after the last review."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def search_parts(self):
+        return [self.title, self.summary, _stream_text(self.body)]
+
+    def status_on(self, day: datetime.date) -> str:
+        if self.start_date > day:
+            return CampaignStatus.UPCOMING
+        if self.end_date and self.end_date < day:
+            return CampaignStatus.PAST
+        return CampaignStatus.RUNNING
+
+    @property
+    def status(self) -> str:
+        return self.status_on(timezone.localdate())
+
+    @property
+    def status_label(self) -> str:
+        return CampaignStatus(self.status).label
+
+    @property
+    def is_past_review(self) -> bool:
+        return self.next_review < timezone.localdate()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["topics"] = list(self.tags.all())
+        return context
+
+
+class StandardPage(AnonymousPageCacheMixin, SearchablePageMixin, Page):  # noqa: DJ008 - Page.__str__ is the title
+    """About, privacy, accessibility statement and similar pages."""
+
+    intro = models.TextField(_("introduction"), max_length=500, blank=True)
+    body = StreamField(StandardStreamBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    parent_page_types = ["cms.HomePage", "cms.StandardPage"]
+
+    class Meta:
+        verbose_name = _("standard page")
+
+    def search_parts(self):
+        return [self.title, self.intro, _stream_text(self.body)]
+
+
+class InstituteIndexPage(  # noqa: DJ008 - Page.__str__ is the title
+    AnonymousPageCacheMixin, SearchablePageMixin, RoutablePageMixin, Page
+):
+    """The institutes and their five-year programme; each institute's page is a route.
+
+    Institute facts (names, hospital, contacts) come from `institutes.Institute`;
+    only the programme and admission text common to all institutes is written here.
+    """
+
+    intro = models.TextField(_("introduction"), max_length=500, blank=True)
+    programme = RichTextField(
+        _("the programme"), blank=True, features=RICH_TEXT_FEATURES
+    )
+    admission = RichTextField(
+        _("admission requirements"), blank=True, features=RICH_TEXT_FEATURES
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("programme"),
+        FieldPanel("admission"),
+    ]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("institute index")
+
+    def search_parts(self):
+        return [self.title, self.intro, strip_tags(self.programme)]
+
+    def institute_url(self, institute: Institute) -> str:
+        return self.url + self.reverse_subpage("institute", args=[institute.code])
+
+    @path("")
+    def index_route(self, request):
+        from .selectors import institutes_public
+
+        institutes = list(institutes_public())
+        for institute in institutes:
+            institute.public_url = self.institute_url(institute)
+        return self.render(request, context_overrides={"institutes": institutes})
+
+    @path("<slug:code>/", name="institute")
+    def institute_route(self, request, code):
+        from .selectors import institutes_public
+
+        institute = get_object_or_404(institutes_public(), code=code)
+        return self.render(
+            request,
+            context_overrides={"institute": institute, "og_title": institute.name},
+            template="cms/institute_detail.html",
+        )
+
+    def get_sitemap_urls(self, request=None):
+        from .selectors import institutes_public
+
+        urls = super().get_sitemap_urls(request)
+        base = self.get_full_url(request)
+        for institute in institutes_public():
+            urls.append(
+                {
+                    "location": base
+                    + self.reverse_subpage("institute", args=[institute.code]),
+                    "lastmod": self.last_published_at,
+                }
+            )
+        return urls
+
+
+# --- Contact centre -------------------------------------------------------------
+
+
+class ContactKind(models.TextChoices):
+    COMPLAINT = "complaint", _("Complaint")
+    REPORT = "report", _("Report")
+    INQUIRY = "inquiry", _("Inquiry")
+    SUGGESTION = "suggestion", _("Suggestion")
+
+
+class ContactStatus(models.TextChoices):
+    NEW = "new", _("Received")
+    ASSIGNED = "assigned", _("Being handled")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+
+
+class ContactRequest(models.Model):
+    """A complaint, report, inquiry or suggestion sent from the public site.
+
+    Routed to the institute or hospital it concerns: that institute's administrators or
+    that hospital's trainers handle it in the back office (Contact centre); requests that
+    name neither go to authority staff. Every change of status or answer is kept as a
+    `ContactRequestEvent`.
+    """
+
+    reference = models.CharField(
+        _("reference number"), max_length=16, unique=True, editable=False
+    )
+    kind = models.CharField(_("type"), max_length=12, choices=ContactKind.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    message = models.TextField(_("message"), max_length=5000)
+    institute = models.ForeignKey(
+        Institute,
+        verbose_name=_("institute concerned"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contact_requests",
+    )
+    hospital = models.ForeignKey(
+        Hospital,
+        verbose_name=_("hospital concerned"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contact_requests",
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default="ar"
+    )
+    consent_at = models.DateTimeField(_("consent given at"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ContactStatus.choices,
+        default=ContactStatus.NEW,
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact_requests",
+    )
+    answer = models.TextField(
+        _("answer to the visitor"),
+        blank=True,
+        help_text=_("Shown to the visitor on the “follow my request” page."),
+    )
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    access_rule = AccessRule(
+        view=Paths(institute=("institute",), hospital=("hospital",)),
+        change=Paths(institute=("institute",), hospital=("hospital",)),
+        add=Paths(),
+        delete=Paths(),
+    )
+    panels = [
+        FieldRowPanel([FieldPanel("status"), FieldPanel("assigned_to")]),
+        FieldPanel("answer"),
+    ]
+
+    class Meta:
+        verbose_name = _("contact request")
+        verbose_name_plural = _("contact requests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="contact_request_concerns_one_place",
+                condition=Q(institute__isnull=True) | Q(hospital__isnull=True),
+            ),
+            models.CheckConstraint(
+                name="contact_request_can_be_followed",
+                condition=~Q(phone="") | ~Q(email=""),
+            ),
+            models.CheckConstraint(
+                name="contact_request_answered_has_answer",
+                condition=~Q(status__in=["answered"]) | ~Q(answer=""),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.subject}"
+
+    @property
+    def concerns(self):
+        return self.institute or self.hospital
+
+    def clean(self):
+        errors = {}
+        if self.institute_id and self.hospital_id:
+            errors["hospital"] = _(
+                "Choose an institute or a hospital, not both: the request goes to one "
+                "team."
+            )
+        if self.status == ContactStatus.ANSWERED and not self.answer.strip():
+            errors["answer"] = _("Write the answer before marking it answered.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ContactRequestEvent(models.Model):
+    """One step in the life of a contact request: status, assignment or answer."""
+
+    request = models.ForeignKey(
+        ContactRequest,
+        verbose_name=_("request"),
+        on_delete=models.CASCADE,
+        related_name="events",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=ContactStatus.choices)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    access_rule = AccessRule(
+        view=Paths(institute=("request__institute",), hospital=("request__hospital",)),
+        change=Paths(),
+    )
+
+    class Meta:
+        verbose_name = _("contact request event")
+        verbose_name_plural = _("contact request events")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.request.reference} {self.get_status_display()} {self.at:%Y-%m-%d}"
+        )

@@ -1,0 +1,185 @@
+"""Reads for the public site and the contact centre, with their joins."""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from wagtail.models import Locale
+
+from institutes import access
+from institutes.arabic import search_variants
+from institutes.models import Institute
+
+from .models import (
+    CampaignIndexPage,
+    CampaignPage,
+    CampaignStatus,
+    ContactKind,
+    ContactRequest,
+    ContactStatus,
+)
+
+
+def _campaigns() -> QuerySet[CampaignPage]:
+    return (
+        CampaignPage.objects.live()
+        .public()
+        .select_related("hero_image")
+        .prefetch_related("hero_image__renditions")
+    )
+
+
+def campaigns_current(*, locale: Locale, limit: int = 6) -> list[CampaignPage]:
+    """Running campaigns first, then the next upcoming ones, in one language."""
+    today = timezone.localdate()
+    pages = list(
+        _campaigns()
+        .filter(locale=locale)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .order_by("start_date", "pk")[: limit * 2]
+    )
+    pages.sort(key=lambda p: (p.status != CampaignStatus.RUNNING, p.start_date))
+    return pages[:limit]
+
+
+def campaigns_by_status(*, index: CampaignIndexPage) -> list[tuple[str, str, list]]:
+    """The campaigns under `index`, grouped running / upcoming / past."""
+    today = timezone.localdate()
+    groups = {status: [] for status in CampaignStatus.values}
+    for page in _campaigns().child_of(index).order_by("-start_date", "pk"):
+        groups[page.status_on(today)].append(page)
+    groups[CampaignStatus.UPCOMING].reverse()
+    order = (CampaignStatus.RUNNING, CampaignStatus.UPCOMING, CampaignStatus.PAST)
+    return [
+        (status, CampaignStatus(status).label, groups[status])
+        for status in order
+        if groups[status]
+    ]
+
+
+def campaigns_for_feed(*, locale: Locale, limit: int = 30) -> QuerySet[CampaignPage]:
+    return (
+        CampaignPage.objects.live()
+        .public()
+        .filter(locale=locale)
+        .order_by("-first_published_at")[:limit]
+    )
+
+
+def campaigns_past_review() -> QuerySet[CampaignPage]:
+    """Live campaign pages whose next clinical review date has passed (for editors)."""
+    return (
+        CampaignPage.objects.live()
+        .filter(next_review__lt=timezone.localdate())
+        .select_related("locale")
+        .order_by("next_review")
+    )
+
+
+def institutes_public() -> QuerySet[Institute]:
+    """Institutes shown on the public site, with their hospitals."""
+    return Institute.objects.select_related("hospital").prefetch_related(
+        "partner_hospitals"
+    )
+
+
+def _search_condition(query: str) -> Q | None:
+    condition = None
+    for variant in search_variants(query):
+        words = [w for w in re.split(r"\s+", variant) if w]
+        if not words:
+            continue
+        all_words = Q()
+        for word in words:
+            all_words &= Q(search_text__contains=word)
+        condition = all_words if condition is None else condition | all_words
+    return condition
+
+
+def site_search(*, query: str, locale: Locale, limit: int = 30) -> dict:
+    """Pages of one language and institutes matching every word of `query`.
+
+    Text is compared in the normalised form of `institutes.arabic`, so diacritics,
+    alef/ya/ta-marbuta variants and Arabic-Indic digits do not matter.
+    """
+    condition = _search_condition(query)
+    if condition is None:
+        return {"pages": [], "institutes": []}
+    pages = []
+    for model in _searchable_page_models():
+        pages.extend(
+            model.objects.live()
+            .public()
+            .filter(locale=locale)
+            .filter(condition)[:limit]
+        )
+    institutes = list(institutes_public().filter(condition)[:limit])
+    return {"pages": pages[:limit], "institutes": institutes}
+
+
+def _searchable_page_models():
+    from .models import HomePage, InstituteIndexPage, StandardPage
+
+    return (CampaignPage, StandardPage, InstituteIndexPage, CampaignIndexPage, HomePage)
+
+
+# --- Contact centre --------------------------------------------------------------
+
+_DIGITS = re.compile(r"\D+")
+
+
+def _digits(value: str) -> str:
+    from institutes.arabic import normalize_for_search
+
+    return _DIGITS.sub("", normalize_for_search(value))
+
+
+def contact_request_for_visitor(
+    *, reference: str, contact: str
+) -> ContactRequest | None:
+    """The request with this reference, if `contact` is its phone or e-mail.
+
+    Phone numbers match on their digits (spaces, dashes and Arabic-Indic digits are
+    ignored); e-mail addresses case-insensitively.
+    """
+    reference = (reference or "").strip().upper()
+    contact = (contact or "").strip()
+    if not reference or not contact:
+        return None
+    found = (
+        ContactRequest.objects.filter(reference=reference)
+        .select_related("institute", "hospital")
+        .first()
+    )
+    if found is None:
+        return None
+    if "@" in contact:
+        return found if found.email and found.email.lower() == contact.lower() else None
+    digits = _digits(contact)
+    if found.phone and digits and _digits(found.phone) == digits:
+        return found
+    return None
+
+
+def contact_counts(user) -> dict:
+    """Counts of the requests the user may see, by type and by status."""
+    rows = (
+        access.filter_for(ContactRequest.objects.all(), user, "view")
+        .values("kind", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_kind = dict.fromkeys(ContactKind.values, 0)
+    by_status = dict.fromkeys(ContactStatus.values, 0)
+    for row in rows:
+        by_kind[row["kind"]] += row["n"]
+        by_status[row["status"]] += row["n"]
+    return {
+        "by_kind": [(ContactKind(k).label, n) for k, n in by_kind.items()],
+        "by_status": [(ContactStatus(s).label, n) for s, n in by_status.items()],
+        "open": by_status[ContactStatus.NEW] + by_status[ContactStatus.ASSIGNED],
+        "total": sum(by_kind.values()),
+    }
