@@ -78,6 +78,18 @@ class ComplianceFigures:
     def percent_int(self) -> int:
         return round(self.percent or 0)
 
+    def segments(self, width: int = 240) -> list[tuple[str, int, int]]:
+        """(state, x, width) of a stacked bar, for the inline SVG chart."""
+        out, x = [], 0
+        for state in State.ORDER:
+            count = getattr(self, state)
+            if not count or not self.total:
+                continue
+            w = round(width * count / self.total)
+            out.append((state, x, w))
+            x += w
+        return out
+
 
 def compliance_counts(
     statuses: QuerySet, group_by: tuple[str, ...] = (), today=None
