@@ -84,3 +84,28 @@ class AnonymousPageCacheMixin:
         # A CDN may keep it briefly; publishing invalidates our own cache at once.
         patch_cache_control(response, public=True, max_age=60)
         return response
+
+
+class AnonymousPageCacheMiddleware:
+    """Answers a cache hit before URL routing, so a cached page costs no query.
+
+    Only reads: pages are written to the cache by `AnonymousPageCacheMixin.serve`,
+    which knows the page may be cached (published, public, no view restriction).
+    Installed last, so the user and language are known and the outer middlewares
+    (security headers, CSP, no-store for signed-in users) still apply.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if is_cacheable(request):
+            cached = cache.get(cache_key(request))
+            if cached is not None:
+                content, content_type, language = cached
+                response = HttpResponse(content, content_type=content_type)
+                response["Content-Language"] = language
+                response["X-Page-Cache"] = "hit"
+                patch_cache_control(response, public=True, max_age=60)
+                return response
+        return self.get_response(request)

@@ -18,10 +18,13 @@ def _page_changed(sender, **kwargs):
 
 
 @receiver(post_delete)
-def _page_deleted(sender, instance, **kwargs):
-    from wagtail.models import Page
+@receiver(post_save)
+def _page_or_restriction_changed(sender, instance, **kwargs):
+    from wagtail.models import Page, PageViewRestriction
 
-    if isinstance(instance, Page):
+    if isinstance(instance, PageViewRestriction) or (
+        isinstance(instance, Page) and kwargs.get("signal") is post_delete
+    ):
         bump_generation()
 
 

@@ -322,3 +322,8 @@ CERTIFICATES_RENDER_PROCESSES = int(
     os.environ.get("CERTIFICATES_RENDER_PROCESSES", "0")
 )
 CERTIFICATES_VERIFY_RATE = (30, 600)  # look-ups per client address per seconds
+
+# --- cms (public site) ---
+# Cache hits for anonymous visitors are answered before URL routing (see cms.cache).
+MIDDLEWARE += ["cms.cache.AnonymousPageCacheMiddleware"]
+CMS_PAGE_CACHE_SECONDS = int(os.environ.get("CMS_PAGE_CACHE_SECONDS", "600"))
