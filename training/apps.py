@@ -6,3 +6,8 @@ class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = _("Training")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import placement_hooks
+
+        placement_hooks.connect()

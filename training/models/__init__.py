@@ -5,3 +5,4 @@ from .staff import *  # noqa: F403
 from .staff import __all__ as _staff_all
 
 __all__ = [*_staff_all]
+from .placements import *  # noqa: F403, E402

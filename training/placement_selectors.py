@@ -1,0 +1,534 @@
+"""Reads of clinical placements: scoped lists, schedule grids, the supervisor's day,
+a student's clinical record and the dashboards. Each returns its rows with the joins
+its screen needs, in a number of queries that does not grow with the rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from institutes import access
+from institutes.models import Hospital, Ward
+
+from .models import (
+    ACTIVE_PLACEMENT,
+    SIGNED_OFF_LEVELS,
+    ClinicalHours,
+    CompetencySignOff,
+    HoursStatus,
+    Placement,
+    PlacementDay,
+    PlacementEvaluation,
+    PlacementStatus,
+    RotationBlock,
+    WardShiftLoad,
+)
+
+
+def week_start(day: datetime.date) -> datetime.date:
+    """The Saturday that starts the (Egyptian) week of `day`."""
+    return day - datetime.timedelta(days=(day.weekday() - 5) % 7)
+
+
+def weeks_from(start: datetime.date, count: int) -> list[datetime.date]:
+    first = week_start(start)
+    return [first + datetime.timedelta(weeks=i) for i in range(count)]
+
+
+# --- Scoped lists --------------------------------------------------------------------
+
+
+def blocks_for(user, action: str = "view") -> QuerySet[RotationBlock]:
+    return access.filter_for(
+        RotationBlock.objects.select_related("cohort__institute"), user, action
+    )
+
+
+def placements_for(user, action: str = "view") -> QuerySet[Placement]:
+    return access.filter_for(
+        Placement.objects.select_related(
+            "student__person",
+            "ward__hospital",
+            "block__cohort__institute",
+            "supervisor",
+        ),
+        user,
+        action,
+    )
+
+
+def block_placements(block: RotationBlock, user) -> QuerySet[Placement]:
+    return (
+        placements_for(user)
+        .filter(block=block)
+        .order_by("start_date", "ward__name_ar", "student__person__name_ar")
+    )
+
+
+# --- Grids ---------------------------------------------------------------------------
+
+
+@dataclass
+class GridCell:
+    booked: int = 0
+    capacity: int = 0
+
+    @property
+    def is_full(self) -> bool:
+        return self.capacity > 0 and self.booked >= self.capacity
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.booked / self.capacity) if self.capacity else 0
+
+
+@dataclass
+class WardRow:
+    ward: Ward
+    cells: list[GridCell]
+
+
+def hospital_grid(
+    *, hospital: Hospital, weeks: list[datetime.date], user, shift: str | None = None
+) -> list[WardRow]:
+    """Wards × weeks: for each week the busiest day-shift's students against capacity.
+
+    Two queries whatever the number of wards and weeks.
+    """
+    wards = list(
+        access.filter_for(Ward.objects.filter(hospital=hospital), user).order_by(
+            "name_ar"
+        )
+    )
+    start, end = weeks[0], weeks[-1] + datetime.timedelta(days=6)
+    loads = WardShiftLoad.objects.filter(
+        ward__in=[w.pk for w in wards], date__gte=start, date__lte=end
+    )
+    if shift:
+        loads = loads.filter(shift=shift)
+    peak: dict[tuple[int, datetime.date], int] = defaultdict(int)
+    for ward_id, d, booked in loads.values_list("ward_id", "date", "booked"):
+        key = (ward_id, week_start(d))
+        peak[key] = max(peak[key], booked)
+    return [
+        WardRow(
+            ward,
+            [GridCell(peak[(ward.pk, w)], ward.student_capacity) for w in weeks],
+        )
+        for ward in wards
+    ]
+
+
+@dataclass
+class StudentRow:
+    student: object
+    cells: list[list[Placement]]
+
+
+def cohort_grid(
+    *, cohort, weeks: list[datetime.date], user, year: int | None = None
+) -> list[StudentRow]:
+    """Students × weeks: the ward(s) each student is in each week. Two queries."""
+    from students.models import Student
+
+    students = list(
+        access.filter_for(
+            Student.objects.filter(cohort=cohort).select_related("person"), user
+        ).order_by("person__name_ar")
+    )
+    start, end = weeks[0], weeks[-1] + datetime.timedelta(days=6)
+    placements = placements_for(user).filter(
+        student__in=[s.pk for s in students],
+        start_date__lte=end,
+        end_date__gte=start,
+        status__in=(*ACTIVE_PLACEMENT, PlacementStatus.COMPLETED),
+    )
+    by_student: dict[int, list[Placement]] = defaultdict(list)
+    for p in placements:
+        by_student[p.student_id].append(p)
+    rows = []
+    for s in students:
+        cells = []
+        for w in weeks:
+            w_end = w + datetime.timedelta(days=6)
+            cells.append(
+                [
+                    p
+                    for p in by_student[s.pk]
+                    if p.start_date <= w_end and p.end_date >= w
+                ]
+            )
+        rows.append(StudentRow(s, cells))
+    return rows
+
+
+def ward_schedule(
+    *, ward: Ward, start: datetime.date, end: datetime.date
+) -> list[tuple[datetime.date, str, list[PlacementDay]]]:
+    """Each booked day and shift of a ward with its students (the nurses' station sheet)."""
+    days = (
+        PlacementDay.objects.filter(ward=ward, date__gte=start, date__lte=end)
+        .select_related("student__person", "placement__supervisor")
+        .order_by("date", "shift", "student__person__name_ar")
+    )
+    grouped: dict[tuple[datetime.date, str], list[PlacementDay]] = defaultdict(list)
+    for d in days:
+        grouped[(d.date, d.shift)].append(d)
+    return [(d, s, rows) for (d, s), rows in grouped.items()]
+
+
+# --- The supervisor's day ------------------------------------------------------------
+
+
+@dataclass
+class TodayRow:
+    day: PlacementDay
+    current: ClinicalHours | None
+
+
+def students_on_day(*, user, date: datetime.date, ward: Ward | None = None):
+    """The students booked on `date` in the wards the user supervises (or may see),
+    with the day's current hours entry. Two queries."""
+    days = access.filter_for(
+        PlacementDay.objects.filter(date=date).select_related(
+            "student__person", "ward__hospital", "placement__block"
+        ),
+        user,
+    ).exclude(placement__status=PlacementStatus.CANCELLED)
+    if ward is not None:
+        days = days.filter(ward=ward)
+    days = list(days.order_by("ward__name_ar", "student__person__name_ar"))
+    current = {
+        h.day_id: h
+        for h in ClinicalHours.objects.filter(day__in=[d.pk for d in days]).exclude(
+            status=HoursStatus.SUPERSEDED
+        )
+    }
+    return [TodayRow(d, current.get(d.pk)) for d in days]
+
+
+def pending_hours(user) -> QuerySet[ClinicalHours]:
+    """Hours awaiting approval that the user may decide on."""
+    return access.filter_for(
+        ClinicalHours.objects.filter(status=HoursStatus.PENDING).select_related(
+            "day", "placement__student__person", "placement__ward", "entered_by"
+        ),
+        user,
+        "change",
+    ).order_by("day__date", "placement__ward__name_ar")
+
+
+# --- A student's clinical record -----------------------------------------------------
+
+
+@dataclass
+class CompetencyLine:
+    competency: object
+    history: list[CompetencySignOff] = field(default_factory=list)
+
+    @property
+    def current(self) -> CompetencySignOff | None:
+        corrected = {e.corrects_id for e in self.history if e.corrects_id}
+        live = [e for e in self.history if e.pk not in corrected]
+        return live[-1] if live else None
+
+    @property
+    def signed_off(self) -> bool:
+        current = self.current
+        return current is not None and current.level in SIGNED_OFF_LEVELS
+
+
+@dataclass
+class ClinicalYear:
+    year: int
+    required_hours: int
+    approved_hours: Decimal
+    pending_hours: Decimal
+    rejected_entries: int
+    competencies: list[CompetencyLine]
+    placements: list[Placement]
+    evaluations: list[PlacementEvaluation]
+
+    @property
+    def hours_met(self) -> bool:
+        return self.approved_hours >= self.required_hours
+
+    @property
+    def signed_off_count(self) -> int:
+        return sum(1 for c in self.competencies if c.signed_off)
+
+    @property
+    def competencies_met(self) -> bool:
+        return self.signed_off_count == len(self.competencies)
+
+    @property
+    def hours_percent(self) -> int:
+        if not self.required_hours:
+            return 100
+        return min(100, round(100 * self.approved_hours / self.required_hours))
+
+
+def clinical_record(student, years: list[int] | None = None) -> list[ClinicalYear]:
+    """Per year: approved hours against the curriculum's requirement, each
+    competency's sign-off history, placements and evaluations. Six queries."""
+    from curriculum.models import Competency, YearRequirement
+
+    version_id = student.cohort.curriculum_version_id
+    if years is None:
+        years = list(range(1, (student.year_of_study or 1) + 1))
+    required = dict(
+        YearRequirement.objects.filter(version=version_id, year__in=years).values_list(
+            "year", "required_clinical_hours"
+        )
+    )
+    hours = defaultdict(lambda: defaultdict(Decimal))
+    rejected = defaultdict(int)
+    for year, status, total, n in (
+        ClinicalHours.objects.filter(placement__student=student)
+        .values_list("placement__block__year", "status")
+        .annotate(total=Sum("hours"), n=Count("pk"))
+    ):
+        hours[year][status] = total or Decimal(0)
+        if status == HoursStatus.REJECTED:
+            rejected[year] = n
+    competencies = defaultdict(list)
+    lines: dict[int, CompetencyLine] = {}
+    for c in Competency.objects.filter(version=version_id, year__in=years).order_by(
+        "code"
+    ):
+        line = CompetencyLine(c)
+        lines[c.pk] = line
+        competencies[c.year].append(line)
+    for entry in (
+        CompetencySignOff.objects.filter(student=student)
+        .select_related("signed_by")
+        .order_by("signed_at", "pk")
+    ):
+        if entry.competency_id in lines:
+            lines[entry.competency_id].history.append(entry)
+    placements = defaultdict(list)
+    for p in (
+        Placement.objects.filter(student=student, block__year__in=years)
+        .select_related("ward__hospital", "supervisor", "block")
+        .order_by("start_date")
+    ):
+        placements[p.block.year].append(p)
+    evaluations = defaultdict(list)
+    for e in (
+        PlacementEvaluation.objects.filter(
+            placement__student=student, placement__block__year__in=years
+        )
+        .select_related("placement__ward", "placement__block", "evaluated_by")
+        .order_by("placement__start_date", "kind")
+    ):
+        evaluations[e.placement.block.year].append(e)
+    return [
+        ClinicalYear(
+            year=y,
+            required_hours=required.get(y, 0),
+            approved_hours=hours[y][HoursStatus.APPROVED],
+            pending_hours=hours[y][HoursStatus.PENDING],
+            rejected_entries=rejected[y],
+            competencies=competencies[y],
+            placements=placements[y],
+            evaluations=evaluations[y],
+        )
+        for y in years
+    ]
+
+
+def clinical_year_unmet(record: ClinicalYear) -> list[str]:
+    unmet = []
+    if not record.hours_met:
+        unmet.append(
+            _("Year %(year)s: %(approved)s of %(required)s clinical hours approved.")
+            % {
+                "year": record.year,
+                "approved": record.approved_hours.normalize(),
+                "required": record.required_hours,
+            }
+        )
+    missing = [c.competency.code for c in record.competencies if not c.signed_off]
+    if missing:
+        unmet.append(
+            _("Year %(year)s: competencies not signed off: %(codes)s.")
+            % {"year": record.year, "codes": "، ".join(missing)}
+        )
+    return unmet
+
+
+def clinical_graduation_unmet(student) -> list[str]:
+    """Graduation check (registered with students.services): every year's hours and
+    competencies."""
+    unmet: list[str] = []
+    for record in clinical_record(student, years=[1, 2, 3, 4, 5]):
+        unmet.extend(clinical_year_unmet(record))
+    return unmet
+
+
+# --- Dashboards ----------------------------------------------------------------------
+
+
+def ward_occupancy(*, user, start: datetime.date, end: datetime.date):
+    """Per ward the user may see: peak and average students per day-shift in the
+    period, against capacity. One query."""
+    return (
+        access.filter_for(
+            WardShiftLoad.objects.filter(date__gte=start, date__lte=end), user
+        )
+        .values("ward_id", "ward__name_ar", "ward__name_en", "ward__hospital__name_ar")
+        .annotate(
+            peak=Max("booked"),
+            booked=Sum("booked"),
+            capacity=Sum("capacity"),
+            full_days=Count("pk", filter=Q(booked__gte=F("capacity"))),
+        )
+        .order_by("-peak", "ward__name_ar")
+    )
+
+
+def students_behind_on_hours(*, user, today: datetime.date, limit: int = 50):
+    """Students in running or completed placements this year whose approved hours
+    are below the share of the requirement the booked days so far should give.
+
+    Expected = required × (booked days up to today ÷ booked days of the year's
+    placements). Three queries.
+    """
+    from curriculum.models import YearRequirement
+
+    days = (
+        access.filter_for(PlacementDay.objects.all(), user)
+        .filter(
+            placement__status__in=(
+                PlacementStatus.IN_PROGRESS,
+                PlacementStatus.COMPLETED,
+                PlacementStatus.CONFIRMED,
+            )
+        )
+        .values(
+            "student_id",
+            "student__person__name_ar",
+            "student__person__name_en",
+            "student__cohort__curriculum_version_id",
+            "placement__block__year",
+        )
+        .annotate(total=Count("pk"), so_far=Count("pk", filter=Q(date__lte=today)))
+    )
+    rows = list(days)
+    if not rows:
+        return []
+    approved = defaultdict(Decimal)
+    for sid, year, total in (
+        ClinicalHours.objects.filter(
+            placement__student_id__in={r["student_id"] for r in rows},
+            status=HoursStatus.APPROVED,
+        )
+        .values_list("placement__student_id", "placement__block__year")
+        .annotate(total=Sum("hours"))
+    ):
+        approved[(sid, year)] = total or Decimal(0)
+    required = {
+        (v, y): h
+        for v, y, h in YearRequirement.objects.values_list(
+            "version_id", "year", "required_clinical_hours"
+        )
+    }
+    behind = []
+    for r in rows:
+        key = (r["student__cohort__curriculum_version_id"], r["placement__block__year"])
+        need = required.get(key, 0)
+        if not need or not r["total"]:
+            continue
+        expected = Decimal(need) * r["so_far"] / r["total"]
+        got = approved[(r["student_id"], r["placement__block__year"])]
+        if got + Decimal("0.5") < expected:
+            behind.append(
+                {
+                    "student_id": r["student_id"],
+                    "name_ar": r["student__person__name_ar"],
+                    "name_en": r["student__person__name_en"],
+                    "year": r["placement__block__year"],
+                    "approved": got,
+                    "expected": expected.quantize(Decimal("1")),
+                    "required": need,
+                }
+            )
+    behind.sort(key=lambda b: b["approved"] - b["expected"])
+    return behind[:limit]
+
+
+def competencies_pending_by_cohort(*, user):
+    """Per cohort and year with placements: how many of the year's competencies are
+    still not signed off, summed over its students. Four queries."""
+    from curriculum.models import Competency
+    from students.models import Cohort, Student, StudentStatus
+
+    blocks = list(
+        blocks_for(user)
+        .values("cohort_id", "year")
+        .distinct()
+        .order_by("cohort_id", "year")
+    )
+    if not blocks:
+        return []
+    cohorts = {
+        c.pk: c
+        for c in access.filter_for(
+            Cohort.objects.filter(
+                pk__in={b["cohort_id"] for b in blocks}
+            ).select_related("institute"),
+            user,
+        )
+    }
+    per_version_year = defaultdict(int)
+    for v, y in Competency.objects.filter(
+        version__in={c.curriculum_version_id for c in cohorts.values()}
+    ).values_list("version_id", "year"):
+        per_version_year[(v, y)] += 1
+    students = defaultdict(int)
+    for cohort_id, n in (
+        Student.objects.filter(cohort__in=list(cohorts), status=StudentStatus.ENROLLED)
+        .values_list("cohort_id")
+        .annotate(n=Count("pk"))
+    ):
+        students[cohort_id] = n
+    signed = defaultdict(int)
+    corrected = CompetencySignOff.objects.filter(corrects__isnull=False).values(
+        "corrects_id"
+    )
+    for cohort_id, year, n in (
+        CompetencySignOff.objects.filter(
+            student__cohort__in=list(cohorts), level__in=SIGNED_OFF_LEVELS
+        )
+        .exclude(pk__in=corrected)
+        .values_list("student__cohort_id", "competency__year")
+        .annotate(n=Count("pk"))
+    ):
+        signed[(cohort_id, year)] = n
+    rows = []
+    for b in blocks:
+        cohort = cohorts.get(b["cohort_id"])
+        if cohort is None:
+            continue
+        expected = (
+            per_version_year[(cohort.curriculum_version_id, b["year"])]
+            * (students[cohort.pk])
+        )
+        done = min(signed[(cohort.pk, b["year"])], expected)
+        rows.append(
+            {
+                "cohort": cohort,
+                "year": b["year"],
+                "students": students[cohort.pk],
+                "expected": expected,
+                "signed": done,
+                "pending": expected - done,
+            }
+        )
+    return rows
