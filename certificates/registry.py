@@ -38,6 +38,8 @@ Rules a kind must respect:
   `certificates/templates/certificates/pdf/example_fragment.html`); the wrapper adds
   fonts, page size and the verification block helpers. Use `{% language "en" %}` for
   the English parts and `doc.show_ar` / `doc.show_en` for the chosen languages.
+- `stylesheet` is a template name (e.g. "students/documents/certificate.css") rendered
+  once per process; `page_size` and `orientation` become the `@page` size.
 - `paged=True` kinds (several pages with "page x of y") are laid out one document at a
   time; single-page kinds are laid out many to one WeasyPrint document in bulk runs.
 - The achievement model must declare an `access_rule` (who may issue for it).

@@ -84,6 +84,12 @@ def _static_text(path: str) -> str:
     return Path(found).read_text(encoding="utf-8")
 
 
+@functools.cache
+def _kind_css(template_name: str) -> str:
+    """A kind's stylesheet lives with its templates (the app that owns the kind)."""
+    return render_to_string(template_name)
+
+
 def stylesheets_for(kind: DocumentKind) -> list[str]:
     page = (
         f"@page {{ size: {kind.page_css_size}; }}\n"
@@ -91,7 +97,7 @@ def stylesheets_for(kind: DocumentKind) -> list[str]:
     )
     texts = [_static_text("certificates/pdf/document.css"), page]
     if kind.stylesheet:
-        texts.append(_static_text(kind.stylesheet))
+        texts.append(_kind_css(kind.stylesheet))
     return texts
 
 

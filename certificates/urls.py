@@ -1,3 +1,12 @@
 """Public certificate verification URLs (inside the /ar/ and /en/ prefixes)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+app_name = "certificates"
+
+urlpatterns = [
+    path("verify/", views.verify_form, name="verify_form"),
+    path("verify/<str:code>/", views.verify, name="verify"),
+]

@@ -1,0 +1,405 @@
+"""Bulk printing: many documents issued and rendered in one background run.
+
+The expensive part, WeasyPrint, runs in worker processes (one per core): single-page
+kinds are laid out fifty to a WeasyPrint document and written out page by page, so
+fonts, stylesheets and the layout engine are set up once per chunk rather than once
+per certificate. The parent process reads the database, allocates serials per issuer
+in one statement, builds the HTML, stores the PDFs and writes the register rows in
+one `bulk_create` per chunk.
+
+A failing document is retried alone, reported with the holder's name and skipped; the
+others are issued. Re-running issues only what is still missing (existing documents
+are included in the outputs so the printout is complete).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import multiprocessing
+import os
+import re
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from institutes import access
+
+from .models import BulkJob, BulkJobStatus, IssuedDocument
+from .pdfengine import BatchResult, init_worker, render_in_worker
+from .registry import DocumentKind, get_kind
+from .rendering import (
+    PreparedDocument,
+    allowed_roots,
+    build_batch,
+    get_engine,
+    logo_uri,
+)
+from .services import (
+    document_prepare,
+    document_row,
+    may_issue_as,
+    serials_allocate,
+    store_pdf,
+)
+
+logger = logging.getLogger(__name__)
+CHUNK_SIZE = 50
+
+
+@dataclass
+class BulkOutcome:
+    issued: list[IssuedDocument] = field(default_factory=list)
+    existing: list[IssuedDocument] = field(default_factory=list)
+    failures: list[dict] = field(default_factory=list)
+    combined_pdf: bytes = b""
+    zip_bytes: bytes = b""
+
+
+def _processes() -> int:
+    configured = getattr(settings, "CERTIFICATES_RENDER_PROCESSES", 0)
+    return configured or os.cpu_count() or 1
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc) or type(exc).__name__
+
+
+def _render_chunks(
+    chunks: list[list[PreparedDocument]],
+    *,
+    processes: int,
+    on_chunk: Callable[[list[PreparedDocument], BatchResult | None, str], None],
+) -> None:
+    """Render each chunk (in worker processes when there is more than one)."""
+    jobs = [build_batch(chunk, combined=True) for chunk in chunks]
+    if processes > 1 and len(chunks) > 1:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(
+            max_workers=min(processes, len(chunks)),
+            mp_context=context,
+            initializer=init_worker,
+            initargs=(allowed_roots(),),
+        ) as pool:
+            futures = [pool.submit(render_in_worker, job) for job in jobs]
+            for chunk, job, future in zip(chunks, jobs, futures, strict=True):
+                try:
+                    answer = future.result(timeout=job["seconds"] + 60)
+                except Exception as exc:  # noqa: BLE001 - the chunk is retried alone
+                    answer = {"ok": False, "error": _message(exc)}
+                if answer["ok"]:
+                    on_chunk(chunk, answer["result"], "")
+                else:
+                    on_chunk(chunk, None, answer["error"])
+        return
+    engine = get_engine()
+    for chunk, job in zip(chunks, jobs, strict=True):
+        try:
+            result = engine.render(
+                job["html"],
+                job["css"],
+                doc_ids=job["doc_ids"],
+                titles=job["titles"],
+                combined=True,
+                seconds=job["seconds"],
+            )
+        except Exception as exc:  # noqa: BLE001 - the chunk is retried alone
+            on_chunk(chunk, None, _message(exc))
+        else:
+            on_chunk(chunk, result, "")
+
+
+def _merge_pdfs(parts: list[bytes]) -> bytes:
+    parts = [p for p in parts if p]
+    if not parts:
+        return b""
+    if len(parts) == 1:
+        return parts[0]
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(io.BytesIO(part))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _zip_name(doc: IssuedDocument) -> str:
+    name = slugify(doc.holder_name_en) or re.sub(r"[^\w]+", "-", doc.holder_name_ar)
+    return f"{doc.serial}-{name.strip('-')[:60]}.pdf"
+
+
+def _zip(entries: list[tuple[str, bytes]]) -> bytes:
+    out = io.BytesIO()
+    # PDFs are already compressed: storing them is as small and much faster.
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
+        for name, data in entries:
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def _save_rows(rows: list[tuple[IssuedDocument, bytes]]) -> list[IssuedDocument]:
+    """Store the PDFs and insert the rows; rows another run inserted meanwhile lose."""
+    for doc, pdf in rows:
+        store_pdf(doc, pdf)
+    docs = [doc for doc, _pdf in rows]
+    try:
+        with transaction.atomic():
+            IssuedDocument.objects.bulk_create(docs)
+        return docs
+    except IntegrityError:
+        pass
+    saved = []
+    for doc in docs:
+        try:
+            with transaction.atomic():
+                doc.pk = None
+                doc.save()
+            saved.append(doc)
+        except IntegrityError:
+            doc.pdf.storage.delete(doc.pdf.name)
+    return saved
+
+
+def documents_issue_many(
+    *,
+    kind: DocumentKind | str,
+    achievements: list,
+    issued_by,
+    language: str,
+    digits: str,
+    progress: Callable[[int], None] = lambda n: None,
+    chunk_size: int | None = None,
+    processes: int | None = None,
+) -> BulkOutcome:
+    """Issue the document of `kind` for every achievement that lacks one.
+
+    `progress(n)` is called as documents are processed. Nothing already issued is
+    issued again; ineligible people and documents that fail to render are reported in
+    `failures` ({"name", "error"}) and the others are issued regardless.
+    """
+    kind = get_kind(kind) if isinstance(kind, str) else kind
+    processes = processes or _processes()
+    chunk_size = 1 if kind.paged else (chunk_size or CHUNK_SIZE)
+    outcome = BulkOutcome()
+    content_type = ContentType.objects.get_for_model(kind.model)
+
+    existing = {
+        doc.achievement_id: doc
+        for doc in IssuedDocument.objects.filter(
+            kind=kind.code,
+            achievement_type=content_type,
+            achievement_id__in=[a.pk for a in achievements],
+            revoked_at__isnull=True,
+            replaced_at__isnull=True,
+        )
+    }
+    todo = []
+    for achievement in achievements:
+        if achievement.pk in existing:
+            outcome.existing.append(existing[achievement.pk])
+            continue
+        try:
+            if issued_by is not None and not may_issue_as(
+                issued_by, kind.issuer(achievement)
+            ):
+                raise ValidationError(_("Not one of your institutes or hospitals."))
+            kind.check_eligible(achievement)
+            todo.append(achievement)
+        except Exception as exc:  # noqa: BLE001 - reported by name, run goes on
+            outcome.failures.append(
+                {"name": _holder_name(kind, achievement), "error": _message(exc)}
+            )
+    progress(len(outcome.existing) + len(outcome.failures))
+
+    now = timezone.now()
+    today = timezone.localdate(now)
+    by_issuer = defaultdict(list)
+    for achievement in todo:
+        by_issuer[kind.issuer(achievement)].append(achievement)
+    prepared: list[PreparedDocument] = []
+    for issuer, group in by_issuer.items():
+        first = serials_allocate(issuer=issuer, year=today.year, count=len(group))
+        logo = logo_uri(issuer)
+        for offset, achievement in enumerate(group):
+            try:
+                prepared.append(
+                    document_prepare(
+                        kind=kind,
+                        achievement=achievement,
+                        language=language,
+                        digits=digits,
+                        issued_on=today,
+                        serial_number=first + offset,
+                        logo=logo,
+                    )
+                )
+            except Exception as exc:  # noqa: BLE001 - reported by name
+                outcome.failures.append(
+                    {"name": _holder_name(kind, achievement), "error": _message(exc)}
+                )
+                progress(1)
+
+    combined_parts: list[bytes] = []
+    zip_entries: list[tuple[str, bytes]] = []
+
+    def keep(chunk: list[PreparedDocument], result: BatchResult) -> None:
+        rows = [
+            (
+                document_row(
+                    prep,
+                    rendered,
+                    issued_by=issued_by,
+                    issued_at=now,
+                    achievement_type=content_type,
+                ),
+                rendered.pdf,
+            )
+            for prep, rendered in zip(chunk, result.documents, strict=True)
+        ]
+        saved = _save_rows(rows)
+        saved_ids = {id(doc) for doc in saved}
+        outcome.issued.extend(saved)
+        pdf_of = {id(doc): pdf for doc, pdf in rows}
+        for doc in saved:
+            zip_entries.append((_zip_name(doc), pdf_of[id(doc)]))
+        if len(saved) == len(rows):
+            combined_parts.append(result.combined or b"")
+        else:
+            combined_parts.extend(pdf for doc, pdf in rows if id(doc) in saved_ids)
+
+    def on_chunk(chunk, result, error):
+        if result is not None:
+            keep(chunk, result)
+        else:
+            logger.warning("Bulk chunk failed (%s); retrying one by one", error)
+            for prep in chunk:
+                try:
+                    from .rendering import render_documents
+
+                    keep([prep], render_documents([prep], combined=True))
+                except Exception as exc:  # noqa: BLE001 - reported by name
+                    outcome.failures.append(
+                        {"name": prep.holder_name_ar, "error": _message(exc)}
+                    )
+        progress(len(chunk))
+
+    chunks = [prepared[i : i + chunk_size] for i in range(0, len(prepared), chunk_size)]
+    _render_chunks(chunks, processes=processes, on_chunk=on_chunk)
+
+    for doc in outcome.existing:
+        with doc.pdf.open("rb") as fh:
+            data = fh.read()
+        combined_parts.append(data)
+        zip_entries.append((_zip_name(doc), data))
+    outcome.combined_pdf = _merge_pdfs(combined_parts)
+    outcome.zip_bytes = _zip(zip_entries)
+    return outcome
+
+
+def _holder_name(kind: DocumentKind, achievement) -> str:
+    try:
+        return kind.holder(achievement).name_ar
+    except Exception:  # noqa: BLE001
+        return str(achievement)
+
+
+def documents_collect(*, documents: list[IssuedDocument]) -> BulkOutcome:
+    """Outputs (combined PDF and ZIP) for documents already in the register."""
+    outcome = BulkOutcome(existing=list(documents))
+    parts, entries = [], []
+    for doc in documents:
+        with doc.pdf.open("rb") as fh:
+            data = fh.read()
+        parts.append(data)
+        entries.append((_zip_name(doc), data))
+    outcome.combined_pdf = _merge_pdfs(parts)
+    outcome.zip_bytes = _zip(entries)
+    return outcome
+
+
+REPRINT = "issued-between"
+
+
+def bulk_job_run(job_id: int) -> None:
+    """Carry out a BulkJob (called by the background task)."""
+    job = BulkJob.objects.select_related("started_by").get(pk=job_id)
+    if job.status not in (BulkJobStatus.QUEUED, BulkJobStatus.FAILED):
+        return
+    BulkJob.objects.filter(pk=job.pk).update(
+        status=BulkJobStatus.RUNNING, started_at=timezone.now(), done=0
+    )
+    user = job.started_by
+
+    def progress(n: int) -> None:
+        from django.db.models import F
+
+        BulkJob.objects.filter(pk=job.pk).update(done=F("done") + n)
+
+    try:
+        if job.selection == REPRINT:
+            qs = access.filter_for(
+                IssuedDocument.objects.filter(
+                    issued_at__date__gte=job.params["date_from"],
+                    issued_at__date__lte=job.params["date_to"],
+                    revoked_at__isnull=True,
+                    replaced_at__isnull=True,
+                ),
+                user,
+                "view",
+            )
+            if job.kind:
+                qs = qs.filter(kind=job.kind)
+            documents = list(
+                qs.order_by("issuer_institute", "issuer_hospital", "serial")
+            )
+            BulkJob.objects.filter(pk=job.pk).update(total=len(documents))
+            outcome = documents_collect(documents=documents)
+            progress(len(documents))
+        else:
+            kind = get_kind(job.kind)
+            selection = kind.selection(job.selection)
+            chosen = access.filter_for(selection.queryset(job.params), user, "view")
+            achievements = list(kind.achievements().filter(pk__in=chosen.values("pk")))
+            BulkJob.objects.filter(pk=job.pk).update(total=len(achievements))
+            outcome = documents_issue_many(
+                kind=kind,
+                achievements=achievements,
+                issued_by=user,
+                language=job.language,
+                digits=job.digits,
+                progress=progress,
+            )
+        job.refresh_from_db()
+        if outcome.combined_pdf:
+            job.combined_pdf.save(
+                "documents.pdf", ContentFile(outcome.combined_pdf), save=False
+            )
+            job.zip_file.save(
+                "documents.zip", ContentFile(outcome.zip_bytes), save=False
+            )
+        job.issued_count = len(outcome.issued)
+        job.skipped_count = len(outcome.existing)
+        job.failures = outcome.failures
+        job.status = BulkJobStatus.DONE
+        job.finished_at = timezone.now()
+        job.save()
+    except Exception as exc:
+        logger.exception("Bulk job %s failed", job.pk)
+        BulkJob.objects.filter(pk=job.pk).update(
+            status=BulkJobStatus.FAILED, error=_message(exc), finished_at=timezone.now()
+        )
