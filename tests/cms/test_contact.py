@@ -1,0 +1,208 @@
+"""The contact centre: public form, reference number, follow-up, back office, scoping."""
+
+import pytest
+
+from django.test import override_settings
+from django.urls import reverse
+
+from cms.factories import ContactRequestFactory
+from cms.models import ContactRequest, ContactRequestEvent, ContactStatus
+from cms.selectors import contact_counts, contact_request_for_visitor
+from cms.services import contact_request_update
+
+pytestmark = pytest.mark.django_db
+
+
+def _post(client, world, **overrides):
+    data = {
+        "kind": "complaint",
+        "concerns": f"i-{world.a.institute.pk}",
+        "subject": "تأخر الرد على الهاتف",
+        "message": "اتصلت بالمعهد ثلاث مرات دون رد.",
+        "name": "محمود",
+        "phone": "0100 123 4567",
+        "email": "",
+        "consent": "on",
+        "website": "",
+    }
+    data.update(overrides)
+    return client.post("/ar/contact/", data)
+
+
+def test_submitting_gives_a_reference_and_routes_to_the_institute(client, world):
+    response = _post(client, world)
+    assert response.status_code == 302
+    request = ContactRequest.objects.get()
+    assert request.institute == world.a.institute and request.hospital is None
+    assert request.reference.startswith("CC-") and len(request.reference) == 12
+    assert request.events.get().status == ContactStatus.NEW
+    page = client.get(response["Location"]).content.decode()
+    assert request.reference in page
+
+
+def test_missing_contact_details_are_refused_and_nothing_is_lost(client, world):
+    response = _post(client, world, phone="", email="")
+    assert response.status_code == 200
+    assert ContactRequest.objects.count() == 0
+    html = response.content.decode()
+    assert "اتصلت بالمعهد ثلاث مرات دون رد." in html  # the text stays in the form
+    assert response.context["form"].errors["phone"]
+
+
+def test_consent_is_required(client, world):
+    response = _post(client, world, consent="")
+    assert response.context["form"].errors["consent"]
+    assert ContactRequest.objects.count() == 0
+
+
+def test_honeypot_refuses_bots(client, world):
+    response = _post(client, world, website="http://spam.example")
+    assert response.status_code == 200
+    assert ContactRequest.objects.count() == 0
+
+
+def test_a_foreign_or_unknown_place_is_refused(client, world):
+    response = _post(client, world, concerns="i-999999")
+    assert response.context["form"].errors["concerns"]
+    assert ContactRequest.objects.count() == 0
+
+
+@override_settings(CMS_RATE_LIMITS={"contact": (2, 3600)})
+def test_rate_limit_keeps_the_text(client, world):
+    assert _post(client, world).status_code == 302
+    assert _post(client, world).status_code == 302
+    response = _post(client, world, subject="الثالثة")
+    assert response.status_code == 429
+    assert "الثالثة" in response.content.decode()
+    assert ContactRequest.objects.count() == 2
+
+
+def test_follow_by_reference_and_phone_in_any_digits(client, world):
+    request = ContactRequestFactory(
+        institute=world.a.institute, phone="0100 123 4567", reference="CC-ABCD-EFGH"
+    )
+    assert contact_request_for_visitor(reference="cc-abcd-efgh", contact="01001234567")
+    # Arabic-Indic digits as typed on an Arabic keyboard.
+    found = contact_request_for_visitor(reference="CC-ABCD-EFGH", contact="٠١٠٠١٢٣٤٥٦٧")
+    assert found == request
+    assert (
+        contact_request_for_visitor(reference="CC-ABCD-EFGH", contact="01009999999")
+        is None
+    )
+
+
+def test_follow_page_shows_status_and_answer(client, world):
+    request = ContactRequestFactory(
+        institute=world.a.institute, email="Visitor@Example.org", phone=""
+    )
+    contact_request_update(
+        contact_request=request,
+        status=ContactStatus.ANSWERED,
+        answer="يبدأ التقديم في يوليو.",
+        actor=world.a.admin,
+    )
+    response = client.post(
+        "/en/contact/follow/",
+        {"reference": request.reference, "contact": "visitor@example.org"},
+    )
+    html = response.content.decode()
+    assert "يبدأ التقديم في يوليو." in html
+    assert 'id="request-status"' in html
+    wrong = client.post(
+        "/en/contact/follow/",
+        {"reference": request.reference, "contact": "other@example.org"},
+    )
+    assert "يبدأ التقديم" not in wrong.content.decode()
+
+
+@override_settings(CMS_RATE_LIMITS={"follow": (3, 3600)})
+def test_follow_is_rate_limited_against_guessing(client, world):
+    for _ in range(3):
+        client.post("/ar/contact/follow/", {"reference": "CC-X", "contact": "1234567"})
+    response = client.post(
+        "/ar/contact/follow/", {"reference": "CC-X", "contact": "1234567"}
+    )
+    assert response.status_code == 429
+
+
+def test_update_keeps_history_and_stamps_dates(world):
+    request = ContactRequestFactory(institute=world.a.institute)
+    contact_request_update(
+        contact_request=request, status=ContactStatus.NEW, assigned_to=world.a.admin
+    )
+    request.refresh_from_db()
+    assert request.status == ContactStatus.ASSIGNED
+    contact_request_update(
+        contact_request=request,
+        status=ContactStatus.ANSWERED,
+        assigned_to=world.a.admin,
+        answer="تم الرد",
+    )
+    contact_request_update(
+        contact_request=request,
+        status=ContactStatus.CLOSED,
+        assigned_to=world.a.admin,
+        answer="تم الرد",
+    )
+    request.refresh_from_db()
+    assert request.answered_at and request.closed_at
+    statuses = list(request.events.values_list("status", flat=True))
+    assert statuses == ["assigned", "answered", "closed"]
+
+
+def test_answered_without_answer_is_refused(world):
+    from django.core.exceptions import ValidationError
+
+    request = ContactRequestFactory(institute=world.a.institute)
+    with pytest.raises(ValidationError):
+        contact_request_update(
+            contact_request=request, status=ContactStatus.ANSWERED, answer=""
+        )
+    assert ContactRequestEvent.objects.filter(request=request).count() == 0
+
+
+def test_back_office_edit_records_the_change(client, world):
+    request = ContactRequestFactory(institute=world.a.institute)
+    client.force_login(world.a.admin)
+    url = reverse("contact_requests:edit", args=[request.pk])
+    response = client.post(
+        url,
+        {"status": "answered", "assigned_to": world.a.admin.pk, "answer": "أهلًا"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    request.refresh_from_db()
+    assert request.status == "answered" and request.answer == "أهلًا"
+    event = request.events.get()
+    assert event.actor == world.a.admin and event.answer == "أهلًا"
+
+
+def test_routing_institute_admin_and_trainer_see_only_their_requests(world):
+    from institutes import access
+
+    own = ContactRequestFactory(institute=world.a.institute)
+    hospital_a = ContactRequestFactory(hospital=world.a.hospital)
+    ContactRequestFactory(institute=world.b.institute)
+    ContactRequestFactory(hospital=world.b.hospital)
+    general = ContactRequestFactory()
+    qs = ContactRequest.objects.all()
+    assert set(access.filter_for(qs, world.a.admin)) == {own}
+    assert set(access.filter_for(qs, world.a.trainer)) == {hospital_a}
+    assert set(access.filter_for(qs, world.a.supervisor)) == set()
+    assert general in set(access.filter_for(qs, world.authority))
+
+
+def test_dashboard_counts_are_scoped(client, world):
+    ContactRequestFactory(institute=world.a.institute, kind="complaint")
+    ContactRequestFactory(institute=world.b.institute, kind="complaint")
+    counts = contact_counts(world.a.admin)
+    assert counts["total"] == 1 and counts["open"] == 1
+    client.force_login(world.a.admin)
+    html = client.get("/admin/").content.decode()
+    assert 'id="contact-centre-heading"' in html
+
+
+def test_a_database_constraint_keeps_one_place(world):
+    from django.db import IntegrityError
+
+    with pytest.raises(IntegrityError):
+        ContactRequestFactory(institute=world.a.institute, hospital=world.a.hospital)
