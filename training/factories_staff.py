@@ -99,14 +99,16 @@ class TrainingSessionFactory(factory.django.DjangoModelFactory):
 
 
 def staff_sample(side, **kwargs):
+    person = PersonFactory(name_ar=f"موظف {side.hospital.code}")
     return StaffMemberFactory(
+        person=person,
         hospital=side.hospital,
         employee_number=f"EMP-{side.hospital.code}",
         **kwargs,
     )
 
 
-@scope_sample(StaffMember, marker="employee_number")
+@scope_sample(StaffMember, marker="name_ar")
 def _staff_sample(side):
     return staff_sample(side)
 
@@ -120,12 +122,16 @@ def _session_sample(side):
 
 @scope_sample(Topic, marker="title_ar")
 def _topic_sample(side):
+    # Topics are national: the topic screens are authority-only, and a retired
+    # topic (like this one) is offered to nobody when scheduling a session.
     return TopicFactory(
-        code=f"t-{side.hospital.code}", title_ar=f"موضوع {side.hospital.code}"
+        code=f"t-{side.hospital.code}",
+        title_ar=f"موضوع {side.hospital.code}",
+        is_active=False,
     )
 
 
-@scope_sample(ReminderLog, marker="recipients")
+@scope_sample(ReminderLog, marker="staff")
 def _reminder_sample(side):
     staff = staff_sample(side)
     return ReminderLog.objects.create(

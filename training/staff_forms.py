@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -118,7 +119,17 @@ class TopicForm(WagtailAdminModelForm):
 
 
 class SessionForm(WagtailAdminModelForm):
-    """A training session; times carried to bookings by `session_after_save`."""
+    """A training session; times carried to bookings by `session_after_save`.
+
+    Only active topics can be scheduled (retired ones stay on past sessions)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "topic" in self.fields:
+            active = Q(is_active=True)
+            if self.instance.pk:
+                active |= Q(pk=self.instance.topic_id)
+            self.fields["topic"].queryset = Topic.objects.filter(active)
 
     def save(self, commit=True):
         from .staff_services import session_after_save

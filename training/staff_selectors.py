@@ -203,6 +203,20 @@ def staff_record(*, staff: StaffMember, today=None) -> dict:
         .select_related("session__topic")
         .order_by("starts_at")
     )
+    from django.contrib.contenttypes.models import ContentType
+
+    from certificates.models import IssuedDocument
+
+    issued = dict(
+        IssuedDocument.objects.filter(
+            achievement_type=ContentType.objects.get_for_model(Attendance),
+            achievement_id__in=[a.pk for a in history if a.passed],
+            revoked_at__isnull=True,
+            replaced_at__isnull=True,
+        ).values_list("achievement_id", "serial")
+    )
+    for attendance in history:
+        attendance.certificate_serial = issued.get(attendance.pk, "")
     return {
         "statuses": [(row, row_state(row, today)) for row in statuses],
         "history": history,

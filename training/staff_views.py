@@ -94,6 +94,12 @@ def my_sessions(request):
 # --- A session: roster, registrations ----------------------------------------------
 
 
+def _bulk_certificates_url() -> str:
+    from .documents import CERTIFICATE
+
+    return reverse("certificates_admin:bulk_new", args=[f"{CERTIFICATE}:session"])
+
+
 def _parse_score(raw: str) -> Decimal | None:
     raw = (
         (raw or "")
@@ -158,6 +164,10 @@ def session_detail(request, pk):
             "register_form": register_form,
             "statuses": AttendanceStatus.choices,
             "assessed": session.topic.pass_mark is not None,
+            "sign_in_sheet_url": reverse(
+                "training_session_sign_in_sheet", args=[session.pk]
+            ),
+            "certificates_url": _bulk_certificates_url() if counts["passed"] else "",
             "can_mark": timezone.localdate(session.starts_at) <= timezone.localdate()
             and session.status != SessionStatus.CANCELLED,
         },
@@ -438,6 +448,32 @@ def attendance_correct_view(request, pk):
     )
 
 
+def session_sign_in_sheet(request, pk):
+    """The printable bilingual sign-in sheet (PDF through the certificates engine)."""
+    from django.conf import settings
+
+    from .documents import sign_in_sheet_pdf
+
+    session = get_object_or_404(
+        sessions_for(request.user).prefetch_related("trainers"), pk=pk
+    )
+    rows = [
+        r
+        for r in session_roster(session=session)
+        if r["registration"] is not None
+        and r["registration"].status == RegistrationStatus.REGISTERED
+    ]
+    url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
+        "training_session_paper", args=[session.pk]
+    )
+    pdf = sign_in_sheet_pdf(session=session, rows=rows, url=url)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="sign-in-sheet-{session.pk}.pdf"'
+    )
+    return response
+
+
 # --- A person's record -------------------------------------------------------------
 
 
@@ -446,6 +482,13 @@ def staff_record_view(request, pk):
         staff_for(request.user).select_related("manager__person"), pk=pk
     )
     record = staff_record(staff=staff)
+    from certificates.views import issue_url
+
+    from .documents import CERTIFICATE
+
+    record["issue_links"] = {
+        a.pk: issue_url(CERTIFICATE, a) for a in record["history"] if a.passed
+    }
     return render(
         request,
         "training/staff/staff_record.html",
@@ -675,6 +718,12 @@ def urlpatterns():
     from django.urls import path
 
     return [
+        path("staff/import/", staff_import, name="training_staff_import"),
+        path(
+            "sessions/<int:pk>/sign-in-sheet.pdf",
+            session_sign_in_sheet,
+            name="training_session_sign_in_sheet",
+        ),
         path("my-sessions/", my_sessions, name="training_my_sessions"),
         path("sessions/<int:pk>/", session_detail, name="training_session_detail"),
         path(
@@ -713,3 +762,75 @@ def urlpatterns():
             "compliance/people/", compliance_people, name="training_compliance_people"
         ),
     ]
+
+
+# --- Import --------------------------------------------------------------------------
+
+
+def _staff_hospitals(user):
+    """Hospitals whose staff the user may change (trainers' hospitals, or all)."""
+    scope = access.scope_for(user)
+    hospitals = access.hospitals_for(user)
+    if scope.is_authority:
+        return hospitals
+    return hospitals.filter(pk__in=sorted(scope.hospital_ids))
+
+
+def staff_import(request):
+    """Upload → preview with every problem by line → confirm (all or nothing)."""
+    from django import forms
+
+    from institutes.tabular_import import stash, unstash
+
+    from .staff_import import COLUMNS, staff_import_commit, staff_import_preview
+
+    if not access.user_may(request.user, "add", StaffTopicStatus):
+        raise PermissionDenied
+
+    class UploadForm(forms.Form):
+        hospital = forms.ModelChoiceField(
+            label=_("Hospital"), queryset=_staff_hospitals(request.user)
+        )
+        file = forms.FileField(label=_("File (CSV or Excel .xlsx)"), required=False)
+        token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    form = UploadForm(request.POST or None, request.FILES or None)
+    context = {"page_title": _("Import staff"), "form": form, "columns": COLUMNS}
+    if request.method == "POST" and form.is_valid():
+        hospital = form.cleaned_data["hospital"]
+        try:
+            if form.cleaned_data["token"] and "confirm" in request.POST:
+                data, filename = unstash(form.cleaned_data["token"], user=request.user)
+            elif form.cleaned_data["file"]:
+                upload = form.cleaned_data["file"]
+                data, filename = upload.read(), upload.name
+            else:
+                raise ValidationError(_("Choose the file to import."))
+            preview = staff_import_preview(
+                data=data, filename=filename, hospital=hospital
+            )
+            if "confirm" in request.POST and preview.table.usable:
+                result = staff_import_commit(preview=preview)
+                messages.success(
+                    request,
+                    _(
+                        "Import done: %(written)s staff created or updated, "
+                        "%(unchanged)s unchanged, %(skipped)s rows with problems "
+                        "skipped."
+                    )
+                    % {
+                        "written": result.written,
+                        "unchanged": result.unchanged,
+                        "skipped": result.skipped,
+                    },
+                )
+                return redirect(reverse("training_staff:index"))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return render(request, "training/staff/staff_import.html", context)
+        context.update(
+            preview=preview,
+            token=stash(data, filename, user=request.user),
+            hospital=hospital,
+        )
+    return render(request, "training/staff/staff_import.html", context)

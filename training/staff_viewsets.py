@@ -2,6 +2,7 @@
 
 import django_filters
 
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -10,12 +11,20 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.widgets import HeaderButton
 
+from institutes import access
 from institutes.models import Hospital, Specialty, Ward
 from institutes.scoped_admin import (
     ScopedChooserViewSet,
+    ScopedCreateView,
+    ScopedDeleteView,
+    ScopedEditView,
     ScopedFilterSet,
+    ScopedHistoryView,
     ScopedIndexView,
+    ScopedInspectView,
     ScopedModelViewSet,
+    ScopedPermissionPolicy,
+    ScopedUsageView,
 )
 
 from .models import (
@@ -134,8 +143,60 @@ class TopicFilterSet(ScopedFilterSet):
         fields = ["delivery", "is_active"]
 
 
+class AuthorityOnlyPolicy(ScopedPermissionPolicy):
+    """Topics are national reference data: every back-office user reads them in the
+    training screens (session form, dashboards), but the topic admin screens, where
+    rules are changed, belong to authority staff alone."""
+
+    def user_has_permission(self, user, action):
+        return access.scope_for(user).is_authority
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return access.scope_for(user).is_authority
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return access.scope_for(user).is_authority
+
+    def instances_user_has_permission_for(self, user, action):
+        qs = self.model._default_manager.all()
+        return qs if access.scope_for(user).is_authority else qs.none()
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        return self.instances_user_has_permission_for(user, "view")
+
+
+class AuthorityOnlyViewMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if not access.scope_for(request.user).is_authority:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _authority_only(view_class):
+    return type(view_class.__name__, (AuthorityOnlyViewMixin, view_class), {})
+
+
 class TopicViewSet(ScopedModelViewSet):
     name = "training_topics"
+    permission_policy = AuthorityOnlyPolicy(Topic)
+    index_view_class = _authority_only(ScopedIndexView)
+    add_view_class = _authority_only(ScopedCreateView)
+    edit_view_class = _authority_only(ScopedEditView)
+    delete_view_class = _authority_only(ScopedDeleteView)
+    inspect_view_class = _authority_only(ScopedInspectView)
+    history_view_class = _authority_only(ScopedHistoryView)
+    usage_view_class = _authority_only(ScopedUsageView)
+
+    @property
+    def menu_item_class(self):
+        base = super().menu_item_class
+
+        class TopicMenuItem(base):
+            def is_shown(self, request):
+                return access.scope_for(request.user).is_authority
+
+        return TopicMenuItem
+
     model = Topic
     icon = "list-ul"
     menu_label = _("Training topics")
