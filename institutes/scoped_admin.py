@@ -265,8 +265,16 @@ class ScopedModelViewSet(ModelViewSet):
 
 
 class ScopedChooseViewMixin:
-    def get_object_list(self):
-        return access.filter_for(super().get_object_list(), self.request.user, "view")
+    """Scopes the chooser's rows after the object list is built.
+
+    A ChooserViewSet may define `get_object_list` (e.g. to add joins); Wagtail injects it
+    into the view, replacing any override there. Scoping therefore happens in
+    `filter_object_list`, which every listing passes through.
+    """
+
+    def filter_object_list(self, objects):
+        objects = access.filter_for(objects, self.request.user, "view")
+        return super().filter_object_list(objects)
 
 
 class ScopedChooseView(ScopedChooseViewMixin, chooser_views.ChooseView):
