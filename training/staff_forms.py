@@ -72,7 +72,7 @@ class StaffMemberForm(WagtailAdminModelForm):
     def save(self, commit=True):
         data = self.cleaned_data
         return staff_member_save(
-            staff=self.instance if self.instance.pk else None,
+            staff=self.instance,
             national_id=data["national_id"],
             name_ar=data["name_ar"],
             name_en=data.get("name_en", ""),
