@@ -385,8 +385,8 @@ def ward_occupancy(*, user, start: datetime.date, end: datetime.date):
         .values("ward_id", "ward__name_ar", "ward__name_en", "ward__hospital__name_ar")
         .annotate(
             peak=Max("booked"),
-            booked=Sum("booked"),
-            capacity=Sum("capacity"),
+            used=Sum("booked"),
+            places=Sum("capacity"),
             full_days=Count("pk", filter=Q(booked__gte=F("capacity"))),
         )
         .order_by("-peak", "ward__name_ar")

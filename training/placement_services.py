@@ -275,6 +275,10 @@ def _validate_placement(
         errors["student"] = _("%(student)s is not in this block's cohort.") % {
             "student": student.person.name
         }
+    elif block.students.exists() and not block.students.filter(pk=student.pk).exists():
+        errors["student"] = _("%(student)s is not in this block's group.") % {
+            "student": student.person.name
+        }
     if not ward_is_training_site(institute=block.cohort.institute, ward=ward):
         errors["ward"] = _(
             "%(hospital)s is not the attached hospital or a partner of %(institute)s."
@@ -475,11 +479,12 @@ class ProposalResult:
 def _block_students(block: RotationBlock):
     from students.models import Student, StudentStatus
 
-    return (
-        Student.objects.filter(cohort=block.cohort_id, status=StudentStatus.ENROLLED)
-        .select_related("person")
-        .order_by("pk")
+    students = Student.objects.filter(
+        cohort=block.cohort_id, status=StudentStatus.ENROLLED
     )
+    if block.students.exists():
+        students = students.filter(rotation_blocks=block)
+    return students.select_related("person").order_by("pk")
 
 
 def proposal_build(*, block: RotationBlock) -> tuple[Proposal, dict]:

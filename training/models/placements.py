@@ -145,6 +145,16 @@ class RotationBlock(BilingualNameMixin, models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(52)],
         help_text=_("The block is cut into rotations of this length, one ward each."),
     )
+    students = models.ManyToManyField(
+        "students.Student",
+        verbose_name=_("group of students"),
+        blank=True,
+        related_name="rotation_blocks",
+        help_text=_(
+            "Leave empty for the whole cohort; choose students to run the cohort in "
+            "groups (e.g. group A on some days, group B on others)."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     access_rule = AccessRule(
@@ -171,6 +181,7 @@ class RotationBlock(BilingualNameMixin, models.Model):
             ],
             heading=_("Period and shift pattern"),
         ),
+        FieldPanel("students"),
     ]
 
     class Meta:
@@ -200,6 +211,28 @@ class RotationBlock(BilingualNameMixin, models.Model):
         if self.start_date and self.end_date and not self.working_days():
             raise ValidationError(
                 {"weekdays": _("The period has none of the chosen days of the week.")}
+            )
+        if self.pk:
+            self._check_placements_still_fit()
+
+    def _check_placements_still_fit(self) -> None:
+        saved = RotationBlock.objects.filter(pk=self.pk).first()
+        if saved is None or not self.placements.exists():
+            return
+        if saved.shift != self.shift or saved.weekdays != self.weekdays:
+            raise ValidationError(
+                _(
+                    "Students are already placed in this block: its shift and days "
+                    "can no longer change. Cancel the placements or make a new block."
+                )
+            )
+        outside = self.placements.exclude(status="cancelled").filter(
+            Q(start_date__lt=self.start_date) | Q(end_date__gt=self.end_date)
+        )
+        if self.start_date and self.end_date and outside.exists():
+            raise ValidationError(
+                _("%(n)s placement(s) fall outside the new period; move them first.")
+                % {"n": outside.count()}
             )
 
     @property
