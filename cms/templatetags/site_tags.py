@@ -81,6 +81,9 @@ def language_links(context) -> list[dict]:
     request = context.get("request")
     page = context.get("page")
     current = get_language()
+    memo = f"_cms_language_links_{current}_{getattr(page, 'pk', '')}"
+    if request is not None and hasattr(request, memo):
+        return getattr(request, memo)
     page_urls = _page_translation_urls(page, request) if page is not None else {}
     links = []
     for code, _name in settings.LANGUAGES:
@@ -102,6 +105,8 @@ def language_links(context) -> list[dict]:
                 "current": code == current,
             }
         )
+    if request is not None:
+        setattr(request, memo, links)
     return links
 
 
