@@ -134,6 +134,8 @@ def document_prepare(
     """Everything the PDF shows, read from the achievement (no writes)."""
     holder = kind.holder(achievement)
     issuer = kind.issuer(achievement)
+    if language == DocumentLanguage.ENGLISH:
+        digits = Digits.WESTERN  # Arabic-Indic digits only ever appear in Arabic text
     title_ar, title_en = kind.title(achievement)
     return PreparedDocument(
         kind=kind,

@@ -1,0 +1,140 @@
+import dataclasses
+import io
+import zipfile
+
+import pypdf
+import pytest
+
+from django.urls import reverse
+
+from certificates.bulk import documents_issue_many
+from certificates.models import BulkJob, IssuedDocument
+from certificates.registry import get_kind
+from students.documents import GRADUATION_CERTIFICATE
+
+
+@pytest.fixture
+def graduates(world):
+    from certificates.factories import graduate
+
+    return [graduate(world.a.institute, index=i) for i in range(4)]
+
+
+def test_bulk_run_from_the_admin_is_idempotent(client, world, graduates):
+    client.force_login(world.a.admin)
+    cohort = graduates[0].cohort
+    url = reverse(
+        "certificates_admin:bulk_new", args=[f"{GRADUATION_CERTIFICATE}:cohort"]
+    )
+    response = client.post(
+        url, {"cohort": cohort.pk, "language": "ar-en", "digits": "arab"}
+    )
+    job = BulkJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("certificates_admin:bulk_job", args=[job.pk])
+    state = client.get(reverse("certificates_admin:bulk_status", args=[job.pk])).json()
+    assert state["status"] == "done" and state["percent"] == 100
+    assert state["issued"] == 4 and state["skipped"] == 0 and state["failures"] == []
+    pdf = client.get(state["downloads"]["pdf"])
+    assert len(pypdf.PdfReader(io.BytesIO(b"".join(pdf.streaming_content))).pages) == 4
+    archive = zipfile.ZipFile(
+        io.BytesIO(b"".join(client.get(state["downloads"]["zip"]).streaming_content))
+    )
+    names = archive.namelist()
+    assert len(names) == 4 and all(n.startswith("INST-A-2026-") for n in names)
+    for doc in IssuedDocument.objects.all():
+        import hashlib
+
+        entry = next(n for n in names if n.startswith(doc.serial))
+        assert hashlib.sha256(archive.read(entry)).hexdigest() == doc.sha256
+
+    client.post(url, {"cohort": cohort.pk, "language": "ar-en", "digits": "arab"})
+    again = BulkJob.objects.latest("pk")
+    assert again.issued_count == 0 and again.skipped_count == 4
+    assert IssuedDocument.objects.count() == 4
+
+
+def test_one_failing_document_is_named_and_the_rest_issued(
+    world, graduates, monkeypatch
+):
+    kind = get_kind(GRADUATION_CERTIFICATE)
+    broken = graduates[2]
+    original = kind.context
+
+    def context(student):
+        if student.pk == broken.pk:
+            raise RuntimeError("programme missing")
+        return original(student)
+
+    broken_kind = dataclasses.replace(kind, context=context)
+    outcome = documents_issue_many(
+        kind=broken_kind,
+        achievements=list(kind.achievements().filter(pk__in=[g.pk for g in graduates])),
+        issued_by=world.a.admin,
+        language="ar-en",
+        digits="arab",
+    )
+    assert len(outcome.issued) == 3
+    assert outcome.failures == [
+        {"name": broken.person.name_ar, "error": "programme missing"}
+    ]
+    assert not IssuedDocument.objects.filter(achievement_id=broken.pk).exists()
+
+
+def test_a_render_failure_in_a_chunk_is_isolated(world, graduates, monkeypatch):
+    import certificates.rendering as rendering
+
+    kind = get_kind(GRADUATION_CERTIFICATE)
+    broken = graduates[1]
+    original = rendering.fragment_html
+
+    def fragment(doc, index):
+        if doc.achievement.pk == broken.pk:
+            return "<broken"
+        return original(doc, index)
+
+    monkeypatch.setattr(rendering, "fragment_html", fragment)
+    outcome = documents_issue_many(
+        kind=kind,
+        achievements=list(kind.achievements().filter(pk__in=[g.pk for g in graduates])),
+        issued_by=None,
+        language="ar-en",
+        digits="arab",
+    )
+    assert len(outcome.issued) == 3
+    assert [f["name"] for f in outcome.failures] == [broken.person.name_ar]
+    reader = pypdf.PdfReader(io.BytesIO(outcome.combined_pdf))
+    assert len(reader.pages) == 3
+
+
+def test_ineligible_people_in_a_selection_are_reported(world, graduates):
+    from certificates.factories import graduate
+
+    kind = get_kind(GRADUATION_CERTIFICATE)
+    still_studying = graduate(world.a.institute, graduated=False, index=7)
+    outcome = documents_issue_many(
+        kind=kind,
+        achievements=[*graduates[:1], still_studying],
+        issued_by=world.a.admin,
+        language="ar",
+        digits="arab",
+    )
+    assert len(outcome.issued) == 1
+    assert outcome.failures[0]["name"] == still_studying.person.name_ar
+
+
+def test_reprint_between_dates_collects_existing_documents(client, world, graduates):
+    from django.utils import timezone
+
+    from certificates.services import document_issue
+
+    for g in graduates[:2]:
+        document_issue(kind=GRADUATION_CERTIFICATE, achievement=g, issued_by=None)
+    client.force_login(world.b.admin)  # sees none of A's documents
+    today = timezone.localdate().isoformat()
+    url = reverse("certificates_admin:bulk_new", args=["issued-between"])
+    client.post(url, {"date_from": today, "date_to": today, "kind": ""})
+    assert BulkJob.objects.get().skipped_count == 0
+    client.force_login(world.a.admin)
+    client.post(url, {"date_from": today, "date_to": today, "kind": ""})
+    assert BulkJob.objects.latest("pk").skipped_count == 2

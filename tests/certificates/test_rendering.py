@@ -1,0 +1,137 @@
+import io
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from django.conf import settings
+
+from certificates.pdfengine import FONT_DIRS, RefusedURL, SafeURLFetcher
+from certificates.rendering import allowed_roots, verification_url
+from certificates.services import document_issue
+from students.documents import GRADUATION_CERTIFICATE, TRANSCRIPT
+
+
+def _text(pdf: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_certificate_pdf_has_arabic_name_in_logical_order_and_code(grad_a):
+    doc = document_issue(
+        kind=GRADUATION_CERTIFICATE, achievement=grad_a, issued_by=None
+    ).document
+    pdf = doc.pdf.read()
+    text = _text(pdf)
+    assert "فاطمة محمد عبد الرحيم" in text
+    assert "Fatma Mohamed Abdelrahim" in text
+    assert doc.code_display in text
+    assert doc.serial in text
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert reader.metadata.title == "شهادة تخرج — فاطمة محمد عبد الرحيم"
+    assert reader.trailer["/Root"]["/Lang"] == "ar"
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert b'pdfaid:part="3"' in xmp and b'pdfaid:conformance="U"' in xmp
+    assert "/OutputIntents" in reader.trailer["/Root"]
+
+
+def test_qr_payload_is_the_public_verification_url(grad_a, monkeypatch):
+    seen = []
+    import certificates.rendering as rendering
+
+    original = rendering.qr_data_uri
+    monkeypatch.setattr(
+        rendering,
+        "qr_data_uri",
+        lambda payload: seen.append(payload) or original(payload),
+    )
+    doc = document_issue(
+        kind=GRADUATION_CERTIFICATE, achievement=grad_a, issued_by=None
+    ).document
+    base = settings.SITE_BASE_URL.rstrip("/")
+    assert seen == [f"{base}/ar/verify/{doc.code_display}/"]
+    assert verification_url(doc.code, "en").endswith(f"/en/verify/{doc.code_display}/")
+
+
+def test_english_document_uses_western_digits_and_english_url(grad_a):
+    doc = document_issue(
+        kind=GRADUATION_CERTIFICATE, achievement=grad_a, issued_by=None, language="en"
+    ).document
+    text = _text(doc.pdf.read())
+    assert "This is to certify that Fatma Mohamed Abdelrahim" in text
+    assert "Ministry of Health and Population" in text
+    assert "2025/26" in text and "٢" not in text
+    assert "/en/verify/" in text
+
+
+def test_arabic_indic_digits_when_chosen(grad_a):
+    doc = document_issue(
+        kind=GRADUATION_CERTIFICATE,
+        achievement=grad_a,
+        issued_by=None,
+        digits="arab",
+    ).document
+    text = _text(doc.pdf.read())
+    # pypdf reads right-to-left runs of Arabic-Indic digits reversed.
+    assert "٢٠٢٥" in text or "٥٢٠٢" in text
+
+
+def test_transcript_is_paged_with_page_x_of_y(grad_a):
+    doc = document_issue(kind=TRANSCRIPT, achievement=grad_a, issued_by=None).document
+    reader = pypdf.PdfReader(io.BytesIO(doc.pdf.read()))
+    assert doc.page_count == len(reader.pages) >= 2
+    last = reader.pages[-1].extract_text()
+    assert f"Page {len(reader.pages)} of {len(reader.pages)}" in last
+
+
+def test_user_typed_markup_is_printed_as_text(grad_a):
+    person = grad_a.person
+    person.name_en = '<img src="http://evil.example/x.png">Eve'
+    person.save()
+    doc = document_issue(
+        kind=GRADUATION_CERTIFICATE, achievement=grad_a, issued_by=None
+    ).document
+    assert '<img src="http://evil.example/x.png">Eve' in _text(doc.pdf.read())
+
+
+@pytest.fixture
+def fetcher():
+    return SafeURLFetcher(allowed_roots() + list(FONT_DIRS))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.com/logo.png",
+        "https://127.0.0.1:8000/admin/",
+        "ftp://example.com/x",
+        "file:///etc/passwd",
+        "file://remote-host/share/x.png",
+    ],
+)
+def test_fetcher_refuses_network_and_outside_files(fetcher, url):
+    with pytest.raises(RefusedURL):
+        fetcher.fetch(url)
+
+
+def test_fetcher_refuses_escaping_an_allowed_folder(fetcher):
+    inside = Path(settings.MEDIA_ROOT)
+    with pytest.raises(RefusedURL):
+        fetcher.fetch((inside / ".." / ".." / ".." / "etc" / "passwd").as_uri())
+
+
+def test_fetcher_serves_fonts_and_project_static(fetcher):
+    font = next(FONT_DIRS[0].glob("*.ttf"))
+    assert fetcher.fetch(font.as_uri()).read(4)
+    from django.contrib.staticfiles import finders
+
+    emblem = Path(finders.find("certificates/emblem.svg"))
+    assert b"<svg" in fetcher.fetch(emblem.as_uri()).read()
+
+
+def test_rendering_has_a_time_limit():
+    from certificates.pdfengine import RenderTimeout, time_limit
+
+    with pytest.raises(RenderTimeout), time_limit(0.05):
+        while True:
+            pass

@@ -1,0 +1,136 @@
+"""Back-office doors of the register: each one scoped by the issuing institute."""
+
+import pytest
+
+from django.urls import reverse
+
+from certificates.models import BulkJob, IssuedDocument
+from certificates.services import document_issue
+from certificates.views import issue_url
+from students.documents import GRADUATION_CERTIFICATE
+
+
+@pytest.fixture
+def doc_b(world, grad_b):
+    return document_issue(
+        kind=GRADUATION_CERTIFICATE, achievement=grad_b, issued_by=world.b.admin
+    ).document
+
+
+def test_admin_downloads_own_pdf(client, world, grad_a):
+    doc = document_issue(
+        kind=GRADUATION_CERTIFICATE, achievement=grad_a, issued_by=world.a.admin
+    ).document
+    client.force_login(world.a.admin)
+    response = client.get(reverse("certificates_admin:download", args=[doc.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == doc.pdf.open("rb").read()
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("role", ["admin", "trainer", "supervisor"])
+def test_side_a_cannot_download_revoke_or_reissue_b(client, world, doc_b, role):
+    client.force_login(getattr(world.a, role))
+    for name in ("download", "revoke", "reissue"):
+        url = reverse(f"certificates_admin:{name}", args=[doc_b.pk])
+        assert client.get(url).status_code in (403, 404)
+        assert client.post(url, {"reason": "x"}).status_code in (403, 404, 405)
+    doc_b.refresh_from_db()
+    assert doc_b.revoked_at is None and doc_b.replaced_at is None
+    assert IssuedDocument.objects.count() == 1
+
+
+def test_side_a_cannot_issue_for_b(client, world, grad_b):
+    client.force_login(world.a.admin)
+    url = issue_url(GRADUATION_CERTIFICATE, grad_b)
+    assert client.get(url).status_code == 404
+    response = client.post(
+        reverse("certificates_admin:issue"),
+        {
+            "kind": GRADUATION_CERTIFICATE,
+            "object": grad_b.pk,
+            "language": "ar-en",
+            "digits": "arab",
+        },
+    )
+    assert response.status_code == 404
+    assert not IssuedDocument.objects.exists()
+
+
+def test_issue_from_the_student_page_then_revoke(client, world, grad_a):
+    client.force_login(world.a.admin)
+    url = issue_url(GRADUATION_CERTIFICATE, grad_a)
+    page = client.get(url)
+    assert page.status_code == 200 and grad_a.person.name_ar in page.content.decode()
+    response = client.post(
+        reverse("certificates_admin:issue"),
+        {
+            "kind": GRADUATION_CERTIFICATE,
+            "object": grad_a.pk,
+            "language": "ar-en",
+            "digits": "latn",
+        },
+    )
+    doc = IssuedDocument.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("issued_documents:inspect", args=[doc.pk])
+    inspect = client.get(response["Location"])
+    assert inspect.status_code == 200 and doc.serial in inspect.content.decode()
+    revoke = reverse("certificates_admin:revoke", args=[doc.pk])
+    assert client.post(revoke, {"reason": ""}).status_code == 200  # reason required
+    client.post(revoke, {"reason": "صدرت بالخطأ"})
+    doc.refresh_from_db()
+    assert doc.revoked_by == world.a.admin and doc.revocation_reason == "صدرت بالخطأ"
+
+
+def test_ineligible_student_gets_a_clear_message(client, world):
+    from certificates.factories import graduate
+
+    student = graduate(world.a.institute, graduated=False)
+    client.force_login(world.a.admin)
+    page = client.get(issue_url(GRADUATION_CERTIFICATE, student))
+    assert page.status_code == 200
+    assert student.person.name_ar in page.content.decode()
+    assert 'name="language"' not in page.content.decode()
+
+
+def test_register_listing_queries_do_not_grow(
+    client, world, django_assert_max_num_queries
+):
+    from certificates.factories import graduate
+
+    for i in range(4):
+        document_issue(
+            kind=GRADUATION_CERTIFICATE,
+            achievement=graduate(world.a.institute, index=i),
+            issued_by=None,
+        )
+    client.force_login(world.a.admin)
+    with django_assert_max_num_queries(25):
+        response = client.get(reverse("issued_documents:index"))
+    assert response.status_code == 200
+    assert response.content.decode().count("INST-A-2026-") >= 4
+
+
+def test_bulk_job_pages_belong_to_who_started_them(client, world):
+    job = BulkJob.objects.create(
+        kind=GRADUATION_CERTIFICATE,
+        selection="cohort",
+        language="ar-en",
+        digits="arab",
+        started_by=world.b.admin,
+    )
+    client.force_login(world.a.admin)
+    for name, args in (
+        ("bulk_job", [job.pk]),
+        ("bulk_status", [job.pk]),
+        ("bulk_download", [job.pk, "pdf"]),
+        ("bulk_download", [job.pk, "zip"]),
+    ):
+        assert (
+            client.get(reverse(f"certificates_admin:{name}", args=args)).status_code
+            == 404
+        )
+    client.force_login(world.b.admin)
+    status = client.get(reverse("certificates_admin:bulk_status", args=[job.pk]))
+    assert status.status_code == 200 and status.json()["status"] == "queued"
