@@ -12,7 +12,9 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
         model = Programme
         django_get_or_create = ("code",)
 
-    code = "nursing-diploma"
+    # A programme per version by default, so factory versions never clash on
+    # (programme, applies_from_intake).
+    code = factory.Sequence(lambda n: f"nursing-diploma-{n}")
     name_ar = "دبلوم التمريض الفني (خمس سنوات)"
     name_en = "Technical nursing diploma (five years)"
 
@@ -25,7 +27,7 @@ class CurriculumVersionFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"nursing-v{n}")
     name_ar = factory.Sequence(lambda n: f"لائحة التمريض رقم {n}")
     name_en = factory.Sequence(lambda n: f"Nursing curriculum {n}")
-    applies_from_intake = factory.Sequence(lambda n: 2000 + n % 100)
+    applies_from_intake = 2020
     max_failed_courses_carried = 2
 
 
@@ -92,3 +94,8 @@ def _course_sample(side):
 @scope_sample(Competency, marker="title_ar")
 def _competency_sample(side):
     return CompetencyFactory(title_ar=f"مهارة {side.institute.code}")
+
+
+@scope_sample(YearRequirement, marker="required_clinical_hours")
+def _requirement_sample(side):
+    return YearRequirementFactory(required_clinical_hours=900 + side.institute.pk)

@@ -103,9 +103,11 @@ def _cohort_sample(side):
     return CohortFactory(institute=side.institute)
 
 
-@scope_sample(Student, marker="student_number")
+@scope_sample(Student, marker="name_ar")
 def _student_sample(side):
+    # An Arabic marker: a search query echoed in the page is URL-encoded, not literal.
     return StudentFactory(
         cohort=CohortFactory(institute=side.institute),
+        person__name_ar=f"طالبة من {side.institute.name_ar}",
         student_number=f"SMP-{side.institute.code}",
     )

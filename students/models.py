@@ -516,6 +516,10 @@ class EnrolmentEvent(AppendOnlyMixin):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.recorded_at:%Y-%m-%d}"
 
+    @property
+    def academic_year_label(self) -> str:
+        return academic_year_label(self.academic_year)
+
 
 @_student_scoped("enrolment__student__")
 class CourseResult(models.Model):

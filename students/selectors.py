@@ -76,6 +76,7 @@ def current_academic_year(cohort: Cohort | None = None) -> int:
 class ResultLine:
     course: Course
     result: CourseResult | None
+    carried: bool = False
 
     @property
     def theory(self) -> Decimal | None:
@@ -159,16 +160,19 @@ def academic_record(student: Student) -> AcademicRecord:
         (r.enrolment_id, r.course_id): r
         for r in CourseResult.objects.filter(enrolment__student=student)
     }
-    years = [
-        YearRecord(
-            enrolment=e,
-            lines=[
-                ResultLine(course=c, result=results.get((e.pk, c.pk)))
-                for c in courses_by_year.get(e.year_of_study, [])
-            ],
-        )
-        for e in enrolments
-    ]
+    by_pk = {c.pk: c for cs in courses_by_year.values() for c in cs}
+    years = []
+    for e in enrolments:
+        own = courses_by_year.get(e.year_of_study, [])
+        lines = [ResultLine(course=c, result=results.get((e.pk, c.pk))) for c in own]
+        # Courses of earlier years carried and re-sat this year.
+        own_pks = {c.pk for c in own}
+        lines += [
+            ResultLine(course=by_pk[course_pk], result=r, carried=True)
+            for (enrolment_pk, course_pk), r in results.items()
+            if enrolment_pk == e.pk and course_pk not in own_pks and course_pk in by_pk
+        ]
+        years.append(YearRecord(enrolment=e, lines=lines))
     graduated = student.status == StudentStatus.GRADUATED
     return AcademicRecord(
         student=student,

@@ -842,14 +842,16 @@ def rollover_confirm(*, cohort: Cohort, academic_year: int, by=None) -> Rollover
         [m.student for m, _k in moves], ["status", "year_of_study"]
     )
     Enrolment.objects.bulk_create(new_enrolments)
+    started = {e.student_id: e for e in new_enrolments}
     recorded_by = by if getattr(by, "pk", None) else None
+    # Promoted / repeating rows point at the year they start; graduation at the last.
     EnrolmentEvent.objects.bulk_create(
         EnrolmentEvent(
             student=line.student,
-            enrolment=line.enrolment,
+            enrolment=started.get(line.student.pk, line.enrolment),
             kind=kind,
             status_after=line.student.status,
-            academic_year=line.enrolment.academic_year,
+            academic_year=started.get(line.student.pk, line.enrolment).academic_year,
             year_of_study=line.student.year_of_study,
             note=" ".join(str(r) for r in line.reasons),
             recorded_by=recorded_by,
@@ -857,3 +859,129 @@ def rollover_confirm(*, cohort: Cohort, academic_year: int, by=None) -> Rollover
         for line, kind in moves
     )
     return summary
+
+
+# --- Bulk import -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def students_import(
+    *, items: list[tuple[Cohort, dict]], by=None, admitted: bool = False
+) -> int:
+    """Register many checked rows at once (the import's confirm step), all or nothing.
+
+    `items` are (cohort, fields) pairs already validated by `students.importing`:
+    national ID parsed, names present. A person who already exists (e.g. as staff)
+    is reused; one who already has a student record makes the whole import fail.
+    Returns the number of students created.
+    """
+    from institutes.models import Person
+
+    if not items:
+        return 0
+    for cohort in {c for c, _d in items}:
+        Cohort.objects.select_for_update().filter(pk=cohort.pk).first()
+        if admitted:
+            extra = sum(1 for c, _d in items if c.pk == cohort.pk)
+            _ensure_seat(cohort, extra=extra)
+    numbers = [d["national_id"] for _c, d in items]
+    persons: dict[str, Person] = {}
+    for start in range(0, len(numbers), 500):
+        for person in Person.objects.filter(
+            national_id__in=numbers[start : start + 500]
+        ):
+            persons[person.national_id] = person
+    new_people = []
+    for _cohort, data in items:
+        if data["national_id"] in persons:
+            continue
+        name_ar = " ".join((data.get("name_ar") or "").split())
+        if not name_ar:
+            raise ValidationError(_("The Arabic full name is required."))
+        person = Person(
+            national_id=data["national_id"],
+            name_ar=name_ar,
+            name_en=" ".join((data.get("name_en") or "").split()),
+            birth_date=data["birth_date"],
+            sex=data["sex"],
+            phone=data.get("phone", ""),
+        )
+        person.refresh_search_text()
+        persons[person.national_id] = person
+        new_people.append(person)
+    Person.objects.bulk_create(new_people, batch_size=500)
+    if new_people and new_people[0].pk is None:  # backends without RETURNING
+        for person in Person.objects.filter(
+            national_id__in=[p.national_id for p in new_people]
+        ):
+            persons[person.national_id] = person
+    taken = set(
+        Student.objects.filter(person__in=[persons[n] for n in numbers]).values_list(
+            "person__national_id", flat=True
+        )
+    )
+    if taken:
+        raise LifecycleError(
+            _("Some national IDs already have a student record: %(ids)s.")
+            % {"ids": "، ".join(sorted(taken)[:5])},
+            code="student_exists",
+        )
+    next_seq: dict[int, tuple[str, int]] = {}
+    students = []
+    detail_fields = (
+        "guardian_name",
+        "guardian_relation",
+        "guardian_phone",
+        "governorate",
+        "address",
+        "prep_certificate_total",
+        "prep_certificate_year",
+    )
+    for cohort, data in items:
+        if cohort.pk not in next_seq:
+            first = student_number_next(cohort)
+            prefix, seq = first.rsplit("-", 1)
+            next_seq[cohort.pk] = (prefix, int(seq))
+        prefix, seq = next_seq[cohort.pk]
+        next_seq[cohort.pk] = (prefix, seq + 1)
+        student = Student(
+            person=persons[data["national_id"]],
+            cohort=cohort,
+            student_number=f"{prefix}-{seq:04d}",
+            status=StudentStatus.ADMITTED if admitted else StudentStatus.APPLICANT,
+            **{k: data[k] for k in detail_fields if k in data},
+        )
+        student.refresh_search_text()
+        students.append(student)
+    Student.objects.bulk_create(students, batch_size=500)
+    if students and students[0].pk is None:
+        by_number = dict(
+            Student.objects.filter(
+                student_number__in=[s.student_number for s in students]
+            ).values_list("student_number", "pk")
+        )
+        for student in students:
+            student.pk = student.id = by_number[student.student_number]
+    recorded_by = by if getattr(by, "pk", None) else None
+    events = []
+    for student in students:
+        events.append(
+            EnrolmentEvent(
+                student=student,
+                kind=EventKind.APPLIED,
+                status_after=StudentStatus.APPLICANT,
+                note=_("Imported from a file."),
+                recorded_by=recorded_by,
+            )
+        )
+        if admitted:
+            events.append(
+                EnrolmentEvent(
+                    student=student,
+                    kind=EventKind.ADMITTED,
+                    status_after=StudentStatus.ADMITTED,
+                    recorded_by=recorded_by,
+                )
+            )
+    EnrolmentEvent.objects.bulk_create(events, batch_size=500)
+    return len(students)

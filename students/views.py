@@ -1,0 +1,536 @@
+"""Operational student screens: lifecycle actions, roster, results sheet, rollover, import.
+
+Each view finds its objects through `institutes.access` (a foreign id answers 404),
+parses input, calls one service and renders.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from curriculum.models import YEARS_OF_STUDY, Course
+from institutes import access
+
+from . import services
+from .exports import spreadsheet_response
+from .models import (
+    Cohort,
+    CourseResult,
+    Student,
+    StudentStatus,
+    WithdrawalReason,
+    academic_year_label,
+)
+from .selectors import cohort_roster, current_academic_year, results_sheet_enrolments
+
+# --- Lifecycle actions on the student page ----------------------------------------
+
+
+LIFECYCLE_ACTIONS = {
+    "admit": (gettext_lazy("Admit"), [StudentStatus.APPLICANT]),
+    "enrol": (gettext_lazy("Enrol in year 1"), [StudentStatus.ADMITTED]),
+    "suspend": (gettext_lazy("Suspend"), [StudentStatus.ENROLLED]),
+    "withdraw": (
+        gettext_lazy("Withdraw"),
+        [
+            StudentStatus.APPLICANT,
+            StudentStatus.ADMITTED,
+            StudentStatus.ENROLLED,
+            StudentStatus.SUSPENDED,
+        ],
+    ),
+    "readmit": (
+        gettext_lazy("Re-admit"),
+        [StudentStatus.SUSPENDED, StudentStatus.WITHDRAWN],
+    ),
+    "graduate": (gettext_lazy("Graduate"), [StudentStatus.ENROLLED]),
+    "correction": (gettext_lazy("Add a correction to the history"), None),
+}
+
+
+def lifecycle_actions(student: Student) -> list[tuple[str, str]]:
+    """The actions the student's current status allows, as (code, label)."""
+    return [
+        (code, label)
+        for code, (label, allowed) in LIFECYCLE_ACTIONS.items()
+        if (allowed is None or student.status in allowed)
+        and (code != "graduate" or student.year_of_study == YEARS_OF_STUDY)
+    ]
+
+
+class LifecycleForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("Why (kept in the history)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    reason_code = forms.ChoiceField(
+        label=gettext_lazy("Reason"),
+        choices=[("", "—"), *WithdrawalReason.choices],
+        required=False,
+    )
+    academic_year = forms.IntegerField(
+        label=gettext_lazy("Academic year (e.g. 2025 for 2025/26)"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+    )
+
+
+@require_POST
+def student_action(request, pk: int, action: str):
+    """Apply one lifecycle step to a student the user may change."""
+    if action not in LIFECYCLE_ACTIONS:
+        raise Http404
+    student = get_object_or_404(
+        access.filter_for(Student.objects.all(), request.user, "change"), pk=pk
+    )
+    form = LifecycleForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    note = data.get("note") or ""
+    by = request.user
+    try:
+        if action == "admit":
+            services.student_admit(student=student, by=by, note=note)
+        elif action == "enrol":
+            services.student_enrol(
+                student=student,
+                academic_year=data.get("academic_year"),
+                by=by,
+                note=note,
+            )
+        elif action == "suspend":
+            services.student_suspend(student=student, by=by, note=note)
+        elif action == "withdraw":
+            services.student_withdraw(
+                student=student,
+                reason_code=data.get("reason_code") or "",
+                by=by,
+                note=note,
+            )
+        elif action == "readmit":
+            year = data.get("academic_year") or current_academic_year(student.cohort)
+            services.student_readmit(
+                student=student, academic_year=year, by=by, note=note
+            )
+        elif action == "graduate":
+            services.student_graduate(student=student, by=by, note=note)
+        else:
+            services.student_record_correction(student=student, by=by, note=note)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("Saved: %(action)s.") % {"action": LIFECYCLE_ACTIONS[action][0]}
+        )
+    return redirect("students:inspect", student.pk)
+
+
+# --- Cohort roster ------------------------------------------------------------------
+
+
+def roster_context(request, cohort: Cohort) -> dict:
+    """What the roster template needs (a fixed number of queries whatever the size)."""
+    from .tables import CohortRosterTable
+
+    students = cohort_roster(cohort)
+    table = CohortRosterTable(students, request=request)
+    year = current_academic_year(cohort)
+    courses = list(
+        Course.objects.filter(version=cohort.curriculum_version_id).order_by(
+            "year", "term", "sort_order", "code"
+        )
+    )
+    counts = {
+        row["status"]: row["n"]
+        for row in cohort.students.values("status").annotate(n=Count("pk"))
+    }
+    can_change = access.can(request.user, "change", cohort)
+    return {
+        "cohort": cohort,
+        "table": table,
+        "academic_year": year,
+        "academic_year_label": academic_year_label(year),
+        "courses": courses,
+        "status_counts": [
+            (label, counts.get(value, 0)) for value, label in StudentStatus.choices
+        ],
+        "seats_taken": services.cohort_seats_taken(cohort),
+        "can_change": can_change,
+        "year_of_study": cohort.year_of_study_in(year),
+    }
+
+
+def roster_export(cohort: Cohort, fmt: str):
+    students = cohort_roster(cohort).select_related("person")
+    headers = [
+        _("Student number"),
+        _("Full name (Arabic)"),
+        _("Full name (Latin)"),
+        _("National ID"),
+        _("Sex"),
+        _("Year of study"),
+        _("Status"),
+        _("Guardian's phone"),
+    ]
+    rows = (
+        [
+            s.student_number,
+            s.person.name_ar,
+            s.person.name_en,
+            s.person.national_id,
+            s.person.get_sex_display(),
+            s.year_of_study or "",
+            s.get_status_display(),
+            s.guardian_phone,
+        ]
+        for s in students
+    )
+    return spreadsheet_response(
+        filename=f"roster-{cohort.institute.code}-{cohort.intake_year}",
+        headers=headers,
+        rows=rows,
+        fmt=fmt,
+    )
+
+
+def _cohort_for(request, pk: int, action: str = "view") -> Cohort:
+    return get_object_or_404(
+        access.filter_for(
+            Cohort.objects.select_related("institute", "curriculum_version"),
+            request.user,
+            action,
+        ),
+        pk=pk,
+    )
+
+
+# --- Results sheet (cohort × course) ----------------------------------------------------
+
+
+def results_sheet(request, cohort_pk: int, course_pk: int):
+    """Theory and practical marks of a whole cohort in one course: one screen, one save."""
+    cohort = _cohort_for(request, cohort_pk, "view")
+    course = get_object_or_404(
+        Course.objects.filter(version=cohort.curriculum_version_id), pk=course_pk
+    )
+    can_change = access.can(request.user, "change", cohort)
+    try:
+        year = int(request.GET.get("year") or 0)
+    except ValueError:
+        year = 0
+    year = year or cohort.intake_year + course.year - 1
+    enrolments = list(
+        results_sheet_enrolments(cohort=cohort, course=course, academic_year=year)
+    )
+    results = {
+        r.enrolment_id: r
+        for r in CourseResult.objects.filter(
+            course=course, enrolment__in=enrolments
+        ).annotate(n_changes=Count("changes"))
+    }
+    cell_errors: dict[int, dict[str, str]] = {}
+    posted: dict[int, dict[str, str]] = {}
+    reason = ""
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        reason = request.POST.get("reason", "")
+        ids = request.POST.getlist("enrolment")
+        try:
+            marks = {
+                int(i): {
+                    "theory": request.POST.get(f"t{i}", ""),
+                    "practical": request.POST.get(f"p{i}", ""),
+                }
+                for i in ids
+            }
+        except ValueError:
+            raise Http404 from None
+        posted = marks
+        try:
+            written = services.results_save(
+                course=course,
+                enrolments=enrolments,
+                marks=marks,
+                by=request.user,
+                reason=reason,
+            )
+        except services.ResultsGridError as exc:
+            cell_errors = exc.cell_errors
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, _("%(n)s result(s) saved.") % {"n": written})
+            return redirect(
+                f"{reverse('students_results_sheet', args=[cohort.pk, course.pk])}"
+                f"?year={year}"
+            )
+    if request.GET.get("export") in ("csv", "xlsx"):
+        return spreadsheet_response(
+            filename=f"results-{course.code}-{cohort.intake_year}-{year}",
+            headers=[
+                _("Student number"),
+                _("Full name (Arabic)"),
+                _("Theory (of %(max)s)") % {"max": course.theory_max},
+                _("Practical (of %(max)s)") % {"max": course.practical_max},
+                _("Total"),
+                _("Result"),
+            ],
+            rows=(
+                [
+                    e.student.student_number,
+                    e.student.person.name_ar,
+                    getattr(results.get(e.pk), "theory_mark", ""),
+                    getattr(results.get(e.pk), "practical_mark", ""),
+                    getattr(results.get(e.pk), "total", ""),
+                    _pass_label(getattr(results.get(e.pk), "passed", None)),
+                ]
+                for e in enrolments
+            ),
+            fmt=request.GET["export"],
+        )
+    rows = []
+    for enrolment in enrolments:
+        result = results.get(enrolment.pk)
+        mine = posted.get(enrolment.pk)
+        rows.append(
+            {
+                "enrolment": enrolment,
+                "student": enrolment.student,
+                "result": result,
+                "theory": mine["theory"]
+                if mine
+                else _fmt(result.theory_mark if result else None),
+                "practical": mine["practical"]
+                if mine
+                else _fmt(result.practical_mark if result else None),
+                "errors": cell_errors.get(enrolment.pk, {}),
+                "changes": result.n_changes if result else 0,
+            }
+        )
+    other_years = (
+        cohort.enrolments.filter(year_of_study=course.year)
+        .values_list("academic_year", flat=True)
+        .distinct()
+        .order_by("academic_year")
+    )
+    return render(
+        request,
+        "students/results_sheet.html",
+        {
+            "page_title": _("Results: %(course)s") % {"course": course},
+            "cohort": cohort,
+            "course": course,
+            "year": year,
+            "year_label": academic_year_label(year),
+            "years": [(y, academic_year_label(y)) for y in other_years],
+            "rows": rows,
+            "reason": reason,
+            "can_change": can_change,
+            "has_errors": bool(cell_errors),
+        },
+    )
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return ""
+    return f"{value.normalize():f}"
+
+
+def _pass_label(passed) -> str:
+    if passed is None:
+        return ""
+    return _("Pass") if passed else _("Fail")
+
+
+# --- Year rollover -------------------------------------------------------------------------
+
+
+def rollover(request, cohort_pk: int):
+    """Preview the year-end rollover of a cohort, then confirm it (POST)."""
+    cohort = _cohort_for(request, cohort_pk, "change")
+    try:
+        year = int(request.GET.get("year") or request.POST.get("year") or 0)
+    except ValueError:
+        year = 0
+    year = year or current_academic_year(cohort)
+    if request.method == "POST":
+        summary = services.rollover_confirm(
+            cohort=cohort, academic_year=year, by=request.user
+        )
+        if summary.moved:
+            messages.success(
+                request,
+                _(
+                    "Rollover done: %(p)s promoted, %(r)s repeating, %(g)s graduated, "
+                    "%(b)s left as they were."
+                )
+                % {
+                    "p": summary.promoted,
+                    "r": summary.repeating,
+                    "g": summary.graduated,
+                    "b": summary.blocked,
+                },
+            )
+        else:
+            messages.warning(
+                request, _("Nothing to do: nobody in this year is waiting to move.")
+            )
+        return redirect("cohorts:inspect", cohort.pk)
+    lines = services.rollover_preview(cohort=cohort, academic_year=year)
+    if request.GET.get("export") in ("csv", "xlsx"):
+        return spreadsheet_response(
+            filename=f"rollover-{cohort.institute.code}-{cohort.intake_year}-{year}",
+            headers=[
+                _("Student number"),
+                _("Full name (Arabic)"),
+                _("Year of study"),
+                _("Decision"),
+                _("Why"),
+            ],
+            rows=(
+                [
+                    line.student.student_number,
+                    line.student.person.name_ar,
+                    line.enrolment.year_of_study,
+                    line.label,
+                    " ".join(str(r) for r in line.reasons),
+                ]
+                for line in lines
+            ),
+            fmt=request.GET["export"],
+        )
+    totals = {}
+    for line in lines:
+        totals[line.decision] = totals.get(line.decision, 0) + 1
+    return render(
+        request,
+        "students/rollover.html",
+        {
+            "page_title": _("Year-end rollover: %(cohort)s") % {"cohort": cohort},
+            "cohort": cohort,
+            "year": year,
+            "year_label": academic_year_label(year),
+            "next_year_label": academic_year_label(year + 1),
+            "lines": lines,
+            "totals": [
+                (services.DECISION_LABELS[d], n) for d, n in sorted(totals.items())
+            ],
+            "can_confirm": any(
+                line.decision != services.Decision.BLOCKED for line in lines
+            ),
+        },
+    )
+
+
+# --- Import ---------------------------------------------------------------------------
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File (CSV or Excel .xlsx)"),
+        help_text=gettext_lazy(
+            "First line: column names. Required: national ID and Arabic name."
+        ),
+    )
+    cohort = forms.ModelChoiceField(
+        queryset=Cohort.objects.none(),
+        label=gettext_lazy("Cohort"),
+        required=False,
+        help_text=gettext_lazy(
+            "Used for rows without institute code and intake year columns."
+        ),
+    )
+    admitted = forms.BooleanField(
+        label=gettext_lazy("Record them as admitted (not only applicants)"),
+        required=False,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].queryset = access.filter_for(
+            Cohort.objects.select_related("institute"), user, "change"
+        )
+
+
+def student_import(request):
+    """Upload → preview with every row's problems → confirm (one transaction)."""
+    from .importing import import_confirm, import_preview
+
+    if not access.user_may(request.user, "add", Student):
+        raise PermissionDenied
+    preview = None
+    form = ImportUploadForm(user=request.user)
+    if request.method == "POST" and request.POST.get("token"):
+        try:
+            result = import_confirm(
+                token=request.POST["token"],
+                user=request.user,
+                cohort_pk=request.POST.get("cohort") or None,
+                admitted=request.POST.get("admitted") == "1",
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Import done: %(w)s student(s) added, %(u)s already there and "
+                    "unchanged, %(s)s row(s) with problems skipped."
+                )
+                % {"w": result.written, "u": result.unchanged, "s": result.skipped},
+            )
+            return redirect("students:index")
+    elif request.method == "POST":
+        form = ImportUploadForm(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            preview = import_preview(
+                data=upload.read(),
+                filename=upload.name,
+                user=request.user,
+                cohort=form.cleaned_data["cohort"],
+                admitted=form.cleaned_data["admitted"],
+            )
+    return render(
+        request,
+        "students/import.html",
+        {"page_title": _("Import students"), "form": form, "preview": preview},
+    )
+
+
+# --- URLs ---------------------------------------------------------------------------------
+
+
+def urlpatterns():
+    return [
+        path(
+            "student/<int:pk>/action/<slug:action>/",
+            student_action,
+            name="students_action",
+        ),
+        path(
+            "cohort/<int:cohort_pk>/results/<int:course_pk>/",
+            results_sheet,
+            name="students_results_sheet",
+        ),
+        path(
+            "cohort/<int:cohort_pk>/rollover/",
+            rollover,
+            name="students_rollover",
+        ),
+        path("import/", student_import, name="students_import"),
+    ]

@@ -1,0 +1,439 @@
+"""The "Students" menu: students, cohorts, curricula, and the student chooser.
+
+The student list is built for national scale: filters and sort keys hit indexed
+columns, search uses the normalised `search_text`, and the paginator never counts
+more than `LIST_COUNT_CAP` rows (no unfiltered COUNT(*) over a million-row table).
+"""
+
+from __future__ import annotations
+
+import django_filters
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.paginator import WagtailPaginator
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.viewsets.base import ViewSetGroup
+
+from curriculum.models import YEARS_OF_STUDY, CurriculumVersion
+from curriculum.services import curriculum_version_freeze
+from curriculum.viewsets import curriculum_viewsets
+from institutes import access
+from institutes.models import Institute
+from institutes.national_id import Governorate, Sex
+from institutes.scoped_admin import (
+    ScopedChooserViewSet,
+    ScopedCreateView,
+    ScopedFilterSet,
+    ScopedIndexView,
+    ScopedInspectView,
+    ScopedModelViewSet,
+)
+from institutes.services import person_upsert
+
+from .models import Cohort, Student, StudentStatus, WithdrawalReason
+
+LIST_COUNT_CAP = 10_000
+
+
+class CappedPaginator(WagtailPaginator):
+    """Counts at most `LIST_COUNT_CAP + 1` rows (a bounded sub-query, not COUNT(*)).
+
+    Beyond the cap the listing says "more than 10,000" and offers the pages up to
+    the cap; filters or search narrow the rest.
+    """
+
+    @cached_property
+    def count(self):
+        counted = self.object_list[: LIST_COUNT_CAP + 1].count()
+        self.capped = counted > LIST_COUNT_CAP
+        return min(counted, LIST_COUNT_CAP)
+
+    @cached_property
+    def items_count_label(self):
+        if self.count >= LIST_COUNT_CAP and getattr(self, "capped", False):
+            return _("more than %(n)s students — filter or search to narrow") % {
+                "n": LIST_COUNT_CAP
+            }
+        return super().items_count_label
+
+
+YEAR_CHOICES = [(n, str(n)) for n in range(1, YEARS_OF_STUDY + 1)]
+
+
+class StudentFilterSet(ScopedFilterSet):
+    institute = django_filters.ModelChoiceFilter(
+        field_name="cohort__institute",
+        queryset=Institute.objects.all(),
+        label=_("Institute"),
+    )
+    cohort = django_filters.ModelChoiceFilter(
+        queryset=Cohort.objects.select_related("institute"), label=_("Cohort")
+    )
+    year_of_study = django_filters.ChoiceFilter(
+        choices=YEAR_CHOICES, label=_("Year of study")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=StudentStatus.choices, label=_("Status")
+    )
+    sex = django_filters.ChoiceFilter(
+        field_name="person__sex", choices=Sex.choices, label=_("Sex")
+    )
+    governorate = django_filters.ChoiceFilter(
+        choices=Governorate.choices, label=_("Governorate")
+    )
+
+    class Meta:
+        model = Student
+        fields = [
+            "institute",
+            "cohort",
+            "year_of_study",
+            "status",
+            "sex",
+            "governorate",
+        ]
+
+
+class StudentForm(WagtailAdminModelForm):
+    """The student record with the person's details (written through the services)."""
+
+    national_id = forms.CharField(label=_("National ID"), max_length=20)
+    name_ar = forms.CharField(label=_("Full name (Arabic)"), max_length=200)
+    name_en = forms.CharField(
+        label=_("Full name (Latin)"), max_length=200, required=False
+    )
+    birth_date = forms.DateField(
+        label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+
+    class Meta:
+        model = Student
+        fields = [
+            "cohort",
+            "guardian_name",
+            "guardian_relation",
+            "guardian_phone",
+            "governorate",
+            "address",
+            "prep_certificate_total",
+            "prep_certificate_year",
+            "photo",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            person = self.instance.person
+            for name in ("national_id", "name_ar", "name_en", "birth_date", "sex"):
+                self.initial.setdefault(name, getattr(person, name))
+            self.initial.setdefault("phone", person.phone)
+
+    def clean(self):
+        cleaned = super().clean()
+        from institutes.national_id import parse_national_id
+
+        if cleaned.get("national_id"):
+            try:
+                parsed = parse_national_id(
+                    cleaned["national_id"],
+                    birth_date=cleaned.get("birth_date"),
+                    sex=cleaned.get("sex"),
+                )
+            except ValidationError as exc:
+                self.add_error("national_id", exc)
+            else:
+                cleaned["national_id"] = parsed.number
+                clash = Student.objects.filter(
+                    person__national_id=parsed.number
+                ).exclude(pk=self.instance.pk)
+                if clash.exists():
+                    self.add_error(
+                        "national_id",
+                        _("This national ID already has a student record."),
+                    )
+        return cleaned
+
+    @transaction.atomic
+    def save(self, commit=True):
+        from .services import student_register
+
+        data = self.cleaned_data
+        person_fields = {
+            k: data.get(k)
+            for k in ("national_id", "name_ar", "name_en", "birth_date", "sex", "phone")
+        }
+        if self.instance.pk is None:
+            details = {
+                k: data.get(k)
+                for k in self.Meta.fields
+                if k != "cohort" and data.get(k) not in (None, "")
+            }
+            self.instance = student_register(
+                cohort=data["cohort"],
+                by=getattr(self, "for_user", None),
+                **person_fields,
+                **details,
+            )
+            return self.instance
+        person = person_upsert(**person_fields)
+        student = super().save(commit=False)
+        student.person = person
+        student.save()
+        return student
+
+
+class StudentIndexView(ScopedIndexView):
+    paginator_class = CappedPaginator
+
+
+class StudentCreateView(ScopedCreateView):
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.for_user = self.request.user
+        return form
+
+
+class StudentPageView(ScopedInspectView):
+    """The student page: the record, enrolment history, results, and other apps' panels."""
+
+    template_name = "students/student_page.html"
+
+    def get_context_data(self, **kwargs):
+        from .panels import student_page_panels
+        from .selectors import academic_record, student_history
+        from .views import lifecycle_actions
+
+        context = super().get_context_data(**kwargs)
+        student = self.object
+        context.update(
+            student=student,
+            person=student.person,
+            record=academic_record(student),
+            history=list(student_history(student)),
+            can_change=access.can(self.request.user, "change", student),
+            actions=lifecycle_actions(student),
+            panels=student_page_panels(student, self.request),
+            withdrawal_reasons=WithdrawalReason.choices,
+        )
+        return context
+
+
+def _student_url(student):
+    return reverse("students:inspect", args=[student.pk])
+
+
+class StudentViewSet(ScopedModelViewSet):
+    name = "students"
+    model = Student
+    icon = "user"
+    menu_label = _("Students")
+    add_to_admin_menu = False
+    filterset_class = StudentFilterSet
+    search_fields = ["search_text"]
+    index_view_class = StudentIndexView
+    add_view_class = StudentCreateView
+    inspect_view_class = StudentPageView
+    list_per_page = 50
+    ordering = ["student_number"]
+    list_display = [
+        TitleColumn(
+            "name_ar",
+            label=_("Name"),
+            get_url=_student_url,
+            sort_key="person__name_ar",
+        ),
+        Column("name_en", label=_("Latin name")),
+        Column("student_number", label=_("Student number"), sort_key="student_number"),
+        Column("national_id", label=_("National ID")),
+        Column("cohort", label=_("Cohort")),
+        Column("year_of_study", label=_("Year"), sort_key="year_of_study"),
+        Column("get_status_display", label=_("Status"), sort_key="status"),
+    ]
+    list_export = [
+        "student_number",
+        "name_ar",
+        "name_en",
+        "national_id",
+        "person.birth_date",
+        "person.get_sex_display",
+        "cohort.institute",
+        "cohort.intake_label",
+        "year_of_study",
+        "get_status_display",
+        "get_governorate_display",
+        "address",
+        "guardian_name",
+        "get_guardian_relation_display",
+        "guardian_phone",
+        "prep_certificate_total",
+        "prep_certificate_year",
+    ]
+    export_headings = {
+        "student_number": _("Student number"),
+        "name_ar": _("Full name (Arabic)"),
+        "name_en": _("Full name (Latin)"),
+        "national_id": _("National ID"),
+        "person.birth_date": _("Date of birth"),
+        "person.get_sex_display": _("Sex"),
+        "cohort.institute": _("Institute"),
+        "cohort.intake_label": _("Intake"),
+        "year_of_study": _("Year of study"),
+        "get_status_display": _("Status"),
+        "get_governorate_display": _("Governorate"),
+        "address": _("Address"),
+        "guardian_name": _("Guardian's name"),
+        "get_guardian_relation_display": _("Guardian's relation"),
+        "guardian_phone": _("Guardian's phone"),
+        "prep_certificate_total": _("Preparatory certificate total"),
+        "prep_certificate_year": _("Preparatory certificate year"),
+    }
+    export_filename = "students"
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("name_ar"), FieldPanel("name_en")]),
+                    FieldRowPanel(
+                        [
+                            FieldPanel("national_id"),
+                            FieldPanel("birth_date"),
+                            FieldPanel("sex"),
+                        ]
+                    ),
+                    FieldPanel("phone"),
+                ],
+                heading=_("Person"),
+            ),
+            *Student.panels,
+        ],
+        base_form_class=StudentForm,
+    )
+
+    def get_queryset(self, request):
+        return Student.objects.select_related("person", "cohort__institute")
+
+
+class CohortForm(WagtailAdminModelForm):
+    def clean_curriculum_version(self):
+        version = self.cleaned_data["curriculum_version"]
+        if (
+            self.instance.pk
+            and version.pk != self.instance.curriculum_version_id
+            and self.instance.students.exists()
+        ):
+            raise ValidationError(
+                _("The cohort already has students: its curriculum cannot change.")
+            )
+        return version
+
+    def save(self, commit=True):
+        cohort = super().save(commit=commit)
+        if commit:
+            curriculum_version_freeze(version=cohort.curriculum_version)
+        return cohort
+
+
+class CohortFilterSet(ScopedFilterSet):
+    institute = django_filters.ModelChoiceFilter(
+        queryset=Institute.objects.all(), label=_("Institute")
+    )
+    intake_year = django_filters.NumberFilter(label=_("Intake year"))
+    curriculum_version = django_filters.ModelChoiceFilter(
+        queryset=CurriculumVersion.objects.all(), label=_("Curriculum version")
+    )
+
+    class Meta:
+        model = Cohort
+        fields = ["institute", "intake_year", "curriculum_version"]
+
+
+class CohortRosterView(ScopedInspectView):
+    """A cohort's "inspect" page is its roster (with results sheets and rollover)."""
+
+    template_name = "students/cohort_roster.html"
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("export")
+        if fmt in ("csv", "xlsx"):
+            from .views import roster_export
+
+            return roster_export(self.object, fmt)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        from .views import roster_context
+
+        context = super().get_context_data(**kwargs)
+        context.update(roster_context(self.request, self.object))
+        return context
+
+
+def _roster_url(cohort):
+    return reverse("cohorts:inspect", args=[cohort.pk])
+
+
+class CohortViewSet(ScopedModelViewSet):
+    name = "cohorts"
+    model = Cohort
+    icon = "group"
+    menu_label = _("Cohorts")
+    add_to_admin_menu = False
+    filterset_class = CohortFilterSet
+    inspect_view_class = CohortRosterView
+    list_display = [
+        TitleColumn(
+            "intake_label",
+            label=_("Intake"),
+            get_url=_roster_url,
+            sort_key="intake_year",
+        ),
+        Column("institute", label=_("Institute")),
+        Column("curriculum_version", label=_("Curriculum version")),
+        Column("capacity", label=_("Capacity"), sort_key="capacity"),
+    ]
+    list_export = ["institute", "intake_label", "curriculum_version", "capacity"]
+    export_headings = {
+        "institute": _("Institute"),
+        "intake_label": _("Intake"),
+        "curriculum_version": _("Curriculum version"),
+        "capacity": _("Capacity"),
+    }
+    export_filename = "cohorts"
+    edit_handler = ObjectList(Cohort.panels, base_form_class=CohortForm)
+
+    def get_queryset(self, request):
+        return Cohort.objects.select_related("institute", "curriculum_version")
+
+
+class StudentChooserViewSet(ScopedChooserViewSet):
+    """Choose a student (used by certificates and placements)."""
+
+    model = Student
+    icon = "user"
+    choose_one_text = _("Choose a student")
+    choose_another_text = _("Choose another student")
+    url_filter_parameters = ["cohort"]
+    preserve_url_parameters = ["cohort"]
+
+    def get_object_list(self):
+        return Student.objects.select_related("person", "cohort__institute")
+
+
+class StudentsGroup(ViewSetGroup):
+    menu_label = _("Students")
+    menu_icon = "user"
+    menu_order = 150
+    items = (StudentViewSet, CohortViewSet, *curriculum_viewsets())
+
+
+student_chooser_viewset = StudentChooserViewSet("student_chooser")
