@@ -16,6 +16,7 @@ from .models import (
     ReminderLog,
     StaffMember,
     Topic,
+    TopicRuleChange,
     TrainingSession,
 )
 
@@ -129,6 +130,15 @@ def _topic_sample(side):
         title_ar=f"موضوع {side.hospital.code}",
         is_active=False,
     )
+
+
+@scope_sample(TopicRuleChange, marker="topic")
+def _rule_change_sample(side):
+    # Authority-only records: no role of either side sees them.
+    topic = TopicFactory(
+        code=f"c-{side.hospital.code}", title_ar=f"قواعد {side.hospital.code}"
+    )
+    return TopicRuleChange.objects.create(topic=topic, before={}, after={})
 
 
 @scope_sample(ReminderLog, marker="staff")

@@ -34,6 +34,7 @@ from .models import (
     SessionStatus,
     StaffMember,
     Topic,
+    TopicRuleChange,
     TrainingSession,
 )
 from .staff_forms import SessionForm, StaffMemberForm, TopicForm
@@ -320,6 +321,40 @@ class ReminderLogViewSet(ScopedModelViewSet):
         return ReminderLog.objects.select_related("staff__person", "topic")
 
 
+class TopicRuleChangeViewSet(ScopedModelViewSet):
+    """Recorded changes of topic rules and the progress of their recomputation."""
+
+    name = "training_rule_changes"
+    model = TopicRuleChange
+    icon = "history"
+    menu_label = _("Topic rule changes")
+    add_to_admin_menu = False
+    list_display = [
+        "topic",
+        "changed_by",
+        "changed_at",
+        "status",
+        Column("progress_percent", label=_("Progress (%)")),
+    ]
+    list_export = ["topic", "changed_by", "changed_at", "before", "after", "status"]
+    export_filename = "topic-rule-changes"
+    inspect_view_fields = [
+        "topic",
+        "changed_by",
+        "changed_at",
+        "before",
+        "after",
+        "status",
+        "rows_total",
+        "rows_done",
+        "finished_at",
+    ]
+    form_fields = ["status"]
+
+    def get_queryset(self, request):
+        return TopicRuleChange.objects.select_related("topic", "changed_by")
+
+
 class StaffChooserViewSet(ScopedChooserViewSet):
     model = StaffMember
     icon = "user"
@@ -340,6 +375,7 @@ class StaffTrainingGroup(ViewSetGroup):
         TrainingSessionViewSet,
         StaffMemberViewSet,
         TopicViewSet,
+        TopicRuleChangeViewSet,
         ReminderLogViewSet,
     )
 
