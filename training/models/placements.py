@@ -181,7 +181,6 @@ class RotationBlock(BilingualNameMixin, models.Model):
             ],
             heading=_("Period and shift pattern"),
         ),
-        FieldPanel("students"),
     ]
 
     class Meta:
