@@ -195,6 +195,18 @@ class StudentForm(WagtailAdminModelForm):
 class StudentIndexView(ScopedIndexView):
     paginator_class = CappedPaginator
 
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("person", "cohort__institute")
+
+
+class CohortIndexView(ScopedIndexView):
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("institute", "curriculum_version")
+        )
+
 
 class StudentCreateView(ScopedCreateView):
     def get_form(self, form_class=None):
@@ -390,6 +402,7 @@ class CohortViewSet(ScopedModelViewSet):
     add_to_admin_menu = False
     filterset_class = CohortFilterSet
     inspect_view_class = CohortRosterView
+    index_view_class = CohortIndexView
     list_display = [
         TitleColumn(
             "intake_label",

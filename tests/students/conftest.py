@@ -6,7 +6,7 @@ from students.factories import CohortFactory
 
 @pytest.fixture
 def version(db):
-    return version_with_courses(courses_per_year=2, applies_from_intake=2020)
+    return version_with_courses(courses_per_year=3, applies_from_intake=2020)
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from students import services
 from students.factories import EnrolmentFactory, StudentFactory, national_id_for
 from students.models import (
     AppendOnlyError,
-    EnrolmentEvent,
     EventKind,
     StudentStatus,
     YearOutcome,
