@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from institutes.factories import HospitalFactory
 from training.factories import (
@@ -130,7 +130,7 @@ def test_registration_closes_at_the_cut_off(hospital):
     session.registration_closes_at = session.starts_at - datetime.timedelta(days=1)
     session.save()
     staff = StaffMemberFactory(hospital=hospital)
-    with pytest.raises(ValidationError, match="closed"):
+    with translation.override("en"), pytest.raises(ValidationError, match="closed"):
         registration_create(
             session=session, staff=staff, now=session.registration_closes_at
         )
