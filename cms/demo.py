@@ -279,6 +279,23 @@ def _body(
     return lang_body
 
 
+def _submit_for_moderation(campaign_index, editor) -> None:
+    """One edit waiting for a moderator, so the workflow has something to show."""
+    page = (
+        CampaignPage.objects.child_of(campaign_index)
+        .filter(slug="diabetes-control")
+        .first()
+    )
+    if page is None or editor is None or page.workflow_in_progress:
+        return
+    workflow = page.get_workflow()
+    if workflow is None:
+        return
+    page.summary += " يُنصح بقياس السكر التراكمي كل ثلاثة أشهر لمرضى السكري."
+    page.save_revision(user=editor, log_action=True)
+    workflow.start(page, editor)
+
+
 def load(ctx) -> None:
     ar = Locale.objects.get(language_code="ar")
     en, _created = Locale.objects.get_or_create(language_code="en")
@@ -465,6 +482,8 @@ def load(ctx) -> None:
         translated.tags.set([TAG_NAMES[t][1] for t in spec["tags"]])
         _publish(translated, user=editor, go_live_at=go_live)
         made += 1
+
+    _submit_for_moderation(campaign_index, editor)
 
     institutes = {i.code: i for i in Institute.objects.all()}
     requests = 0

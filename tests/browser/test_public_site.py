@@ -9,7 +9,6 @@ node_modules/axe-core is missing.
 
 import io
 import json
-import os
 import re
 import shutil
 from pathlib import Path
@@ -20,10 +19,6 @@ from django.conf import settings
 from django.core.management import call_command
 
 from cms.models import ContactRequest
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls made by the
-# test itself (between page actions) are still plain synchronous code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
@@ -56,7 +51,11 @@ pytestmark = [
 
 
 @pytest.fixture
-def browser():
+def browser(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by
+    # the test itself (between page actions) are still plain synchronous code. Only
+    # for this test: the variable must not leak into other tests' subprocesses.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     if not CHROMIUM.exists():
         pytest.skip(
             "Chromium is not installed at /usr/bin/chromium (apt-get install chromium)"
@@ -189,6 +188,9 @@ def _every_page_type(browser, demo_site) -> None:
             for width in (390, 1280):
                 page.set_viewport_size({"width": width, "height": 900})
                 page.goto(url)
+                # Lazy images load once scrolled into view.
+                page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+                page.wait_for_load_state("networkidle")
                 page.screenshot(
                     path=str(ARTIFACTS / f"{name}-{lang}-{width}.png"), full_page=True
                 )
