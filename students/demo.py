@@ -14,6 +14,8 @@ import datetime
 from decimal import Decimal
 from pathlib import Path
 
+from django.utils import translation
+
 from curriculum.models import Course
 from students import services
 from students.factories import national_id_for
@@ -150,6 +152,13 @@ def _resit_carried(cohort, year, by):
 
 
 def load(ctx) -> None:
+    # Notes written by the services (e.g. "Carries ANA101.") are stored in Arabic,
+    # the language of the registrars who would have written them.
+    with translation.override("ar"):
+        _load(ctx)
+
+
+def _load(ctx) -> None:
     institutes = ctx.shared["institutes"]
     version = ctx.shared.get("curriculum_version")
     if Cohort.objects.filter(institute__in=institutes.values()).exists():

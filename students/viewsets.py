@@ -21,6 +21,7 @@ from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.widgets.button import HeaderButton
 
 from curriculum.models import YEARS_OF_STUDY, CurriculumVersion
 from curriculum.services import curriculum_version_freeze
@@ -197,6 +198,19 @@ class StudentIndexView(ScopedIndexView):
 
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("person", "cohort__institute")
+
+    @cached_property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        if access.user_may(self.request.user, "add", Student):
+            buttons.append(
+                HeaderButton(
+                    _("Import students"),
+                    url=reverse("students_import"),
+                    icon_name="upload",
+                )
+            )
+        return buttons
 
 
 class CohortIndexView(ScopedIndexView):
