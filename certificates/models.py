@@ -8,6 +8,7 @@ the public at /ar/verify/<code>/.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -196,10 +197,12 @@ class IssuedDocument(SearchTextMixin):
         return self.issuer_institute or self.issuer_hospital
 
     @property
+    @admin.display(description=_("verification code"))
     def code_display(self) -> str:
         return format_code(self.code)
 
     @property
+    @admin.display(description=_("kind"))
     def kind_label(self):
         return kind_label(self.kind)
 
@@ -213,6 +216,7 @@ class IssuedDocument(SearchTextMixin):
         return DocumentStatus.VALID
 
     @property
+    @admin.display(description=_("status"))
     def status(self) -> str:
         return self.status_on(timezone.localdate())
 

@@ -18,18 +18,43 @@ import hashlib
 import os
 import signal
 import threading
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import fontpkg_amiri
 import fontpkg_noto_sans_arabic
+import pydyf
 from weasyprint import CSS, HTML
 from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 PDF_VARIANT = "pdf/a-3u"
+ZLIB_LEVEL = 6
+
+
+class _ZlibAtLevel:
+    """zlib as pydyf sees it, at level 6 instead of 9.
+
+    pydyf (WeasyPrint's PDF writer) compresses every stream at level 9. Measured on a
+    graduation certificate: writing a PDF takes 26 ms at level 9 and 17 ms at level 6
+    for the same 45 kB (font subsets barely compress further), which is a third of a
+    bulk run's write time.
+    """
+
+    def compressobj(self, level=ZLIB_LEVEL, *args, **kwargs):
+        return zlib.compressobj(ZLIB_LEVEL, *args, **kwargs)
+
+    def compress(self, data, level=ZLIB_LEVEL, **kwargs):
+        return zlib.compress(data, ZLIB_LEVEL)
+
+    def __getattr__(self, name):
+        return getattr(zlib, name)
+
+
+pydyf.zlib = _ZlibAtLevel()
 FONT_DIRS = (
     Path(fontpkg_amiri.ROOT) / "files",
     Path(fontpkg_noto_sans_arabic.ROOT) / "files",

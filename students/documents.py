@@ -278,3 +278,71 @@ register_document_kind(
         ),
     )
 )
+
+
+# --- the student page's "Documents" section ----------------------------------------
+
+
+def _student_page_panel():
+    from django.contrib.contenttypes.models import ContentType
+
+    from certificates.models import IssuedDocument
+    from certificates.services import may_issue_as
+    from certificates.views import issue_url
+    from institutes import access
+
+    from .panels import StudentPagePanel, register_student_page_panel
+
+    class StudentDocumentsPanel(StudentPagePanel):
+        """Documents issued to the student, and buttons to issue the missing ones."""
+
+        order = 400
+        template_name = "students/documents/panel.html"
+        title = _("Documents")
+
+        def get_context_data(self, parent_context=None):
+            student = self.student
+            enrolment = student.enrolments.order_by("-academic_year").first()
+            targets = [
+                (Student, [student.pk]),
+                (Enrolment, [e.pk for e in student.enrolments.all()]),
+            ]
+            condition = None
+            from django.db.models import Q
+
+            for model, ids in targets:
+                q = Q(
+                    achievement_type=ContentType.objects.get_for_model(model),
+                    achievement_id__in=ids,
+                )
+                condition = q if condition is None else condition | q
+            documents = access.filter_for(
+                IssuedDocument.objects.filter(condition).select_related(
+                    "issuer_institute", "issuer_hospital"
+                ),
+                self.request.user,
+                "view",
+            )
+            can_issue = may_issue_as(self.request.user, student.cohort.institute)
+            actions = []
+            if can_issue:
+                actions.append(
+                    (_("Academic transcript"), issue_url(TRANSCRIPT, student))
+                )
+                if student.status == StudentStatus.GRADUATED:
+                    actions.append(
+                        (
+                            _("Graduation certificate"),
+                            issue_url(GRADUATION_CERTIFICATE, student),
+                        )
+                    )
+                if enrolment and student.status == StudentStatus.ENROLLED:
+                    actions.append(
+                        (_("Enrolment letter"), issue_url(ENROLMENT_LETTER, enrolment))
+                    )
+            return {"title": self.title, "documents": documents, "actions": actions}
+
+    register_student_page_panel(StudentDocumentsPanel)
+
+
+_student_page_panel()

@@ -1,0 +1,297 @@
+"""Benchmark: certificate PDFs, one at a time and 1,000 in one bulk run.
+
+    .venv/bin/python -m bench.certificates                 # 1,000 certificates
+    .venv/bin/python -m bench.certificates --count 200 --naive 100   # quicker
+    .venv/bin/python -m bench.certificates --reuse         # keep the generated students
+
+Builds `var/bench-certificates.sqlite3` (never the demo db) with one institute, one
+cohort and N graduated students (bulk inserts), PDFs under `var/bench-documents/`.
+Then measures, in one run:
+
+1. single-certificate latency, warm process: rendering one graduation certificate
+   (HTML → PDF bytes) and the whole `document_issue` (eligibility, serial, QR, render,
+   hash, store, register row); median of 30.
+2. naive: one WeasyPrint document per certificate rendered fresh (new font
+   configuration and stylesheets each time, as a straightforward implementation does),
+   rendering only — no register rows.
+3. the project's bulk path (`certificates.bulk.documents_issue_many`) for N
+   certificates: eligibility, serials, register rows, QR codes, PDFs, SHA-256, stored
+   files, the combined PDF and the ZIP; worker processes on every core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import resource
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DB = ROOT / "var" / "bench-certificates.sqlite3"
+FILES = ROOT / "var" / "bench-documents"
+
+
+def setup_django(reuse: bool) -> None:
+    if not reuse:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{DB}{suffix}").unlink(missing_ok=True)
+    DB.parent.mkdir(exist_ok=True)
+    shutil.rmtree(FILES, ignore_errors=True)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
+    os.environ["TASKS_BACKEND"] = "immediate"
+    os.environ["CERTIFICATES_FILES_ROOT"] = str(FILES)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.DEBUG = False
+
+
+def generate(count: int) -> None:
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from curriculum.factories import version_with_courses
+    from institutes.factories import HospitalFactory, InstituteFactory
+    from institutes.models import Person
+    from students.factories import national_id_for
+    from students.models import Cohort, Enrolment, Student, StudentStatus
+
+    call_command("migrate", verbosity=0)
+    existing = Student.objects.count()
+    if existing >= count:
+        return
+    from certificates.factories import ARABIC_NAMES
+    from institutes.models import Institute
+
+    with transaction.atomic():
+        institute = Institute.objects.filter(code="karnak-nursing").first()
+        if institute is None:
+            hospital = HospitalFactory(
+                code="karnak",
+                name_ar="مستشفى الكرنك الدولي",
+                name_en="Karnak International",
+            )
+            institute = InstituteFactory(
+                code="karnak-nursing",
+                name_ar="المعهد الفني للتمريض بمستشفى الكرنك الدولي",
+                name_en="Karnak International Technical Nursing Institute",
+                hospital=hospital,
+            )
+        cohort = Cohort.objects.filter(institute=institute).first() or (
+            Cohort.objects.create(
+                institute=institute,
+                intake_year=2021,
+                curriculum_version=version_with_courses(applies_from_intake=2020),
+            )
+        )
+        people = []
+        for i in range(existing, count):
+            ar, en = ARABIC_NAMES[i % len(ARABIC_NAMES)]
+            birth = datetime.date(2003, 1, 1) + datetime.timedelta(days=i % 900)
+            person = Person(
+                national_id=national_id_for(birth, "F", serial=i // 900 * 5 + 1),
+                name_ar=f"{ar} {i}",
+                name_en=f"{en} {i}",
+                birth_date=birth,
+                sex="F",
+            )
+            person.refresh_search_text()
+            people.append(person)
+        Person.objects.bulk_create(people, batch_size=500)
+        students = []
+        for person in Person.objects.filter(student__isnull=True).order_by("pk"):
+            student = Student(
+                person=person,
+                student_number=f"KRN-{person.pk:06d}",
+                cohort=cohort,
+                status=StudentStatus.GRADUATED,
+                year_of_study=5,
+            )
+            student.refresh_search_text()
+            students.append(student)
+        Student.objects.bulk_create(students, batch_size=500)
+        Enrolment.objects.bulk_create(
+            [
+                Enrolment(
+                    student=s,
+                    cohort=cohort,
+                    academic_year=2025,
+                    year_of_study=5,
+                    outcome="graduated",
+                )
+                for s in Student.objects.filter(enrolments__isnull=True)
+            ],
+            batch_size=500,
+        )
+
+
+def single_latency(kind) -> tuple[float, float]:
+    from django.utils import timezone
+
+    from certificates.rendering import render_documents
+    from certificates.services import document_issue, document_prepare
+    from students.models import Student
+
+    students = list(kind.achievements().order_by("-pk")[:31])
+    prepared = document_prepare(
+        kind=kind,
+        achievement=students[0],
+        language="ar-en",
+        digits="arab",
+        issued_on=timezone.localdate(),
+        serial_number=1,
+    )
+    render_documents([prepared])
+    runs = []
+    for _ in range(30):
+        start = time.perf_counter()
+        render_documents([prepared]).documents[0].pdf  # noqa: B018
+        runs.append(time.perf_counter() - start)
+    render_ms = statistics.median(runs) * 1000
+    issue_runs = []
+    for student in students[1:]:
+        student = Student.objects.get(pk=student.pk)
+        start = time.perf_counter()
+        document_issue(kind=kind, achievement=student, issued_by=None)
+        issue_runs.append(time.perf_counter() - start)
+    return render_ms, statistics.median(issue_runs) * 1000
+
+
+def naive(kind, students) -> float:
+    """One fresh WeasyPrint document per certificate (fonts and CSS loaded each time)."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from django.utils import timezone
+
+    from certificates.pdfengine import SafeURLFetcher, font_face_css
+    from certificates.rendering import (
+        allowed_roots,
+        build_batch,
+    )
+    from certificates.services import document_prepare
+
+    fetcher_roots = allowed_roots()
+    start = time.perf_counter()
+    for i, student in enumerate(students):
+        prepared = document_prepare(
+            kind=kind,
+            achievement=student,
+            language="ar-en",
+            digits="arab",
+            issued_on=timezone.localdate(),
+            serial_number=100000 + i,
+        )
+        job = build_batch([prepared], combined=False)
+        from certificates.pdfengine import FONT_DIRS
+
+        fetcher = SafeURLFetcher(tuple(fetcher_roots) + FONT_DIRS)
+        fonts = FontConfiguration()
+        sheets = [
+            CSS(string=text, font_config=fonts, url_fetcher=fetcher)
+            for text in [font_face_css(), *job["css"]]
+        ]
+        HTML(string=job["html"], url_fetcher=fetcher, base_url="file:///").write_pdf(
+            stylesheets=sheets, font_config=fonts, pdf_variant="pdf/a-3u"
+        )
+    return time.perf_counter() - start
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (the render workers)."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def bulk(kind, students) -> tuple[float, object]:
+    from django.core.files.base import ContentFile
+
+    from certificates.bulk import documents_issue_many
+    from certificates.storage import document_storage
+
+    start = time.perf_counter()
+    achievements = list(kind.achievements().filter(pk__in=[s.pk for s in students]))
+    outcome = documents_issue_many(
+        kind=kind,
+        achievements=achievements,
+        issued_by=None,
+        language="ar-en",
+        digits="arab",
+    )
+    storage = document_storage()
+    storage.save("bench/combined.pdf", ContentFile(outcome.combined_pdf))
+    storage.save("bench/documents.zip", ContentFile(outcome.zip_bytes))
+    return time.perf_counter() - start, outcome
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--naive", type=int, default=None, help="default: --count")
+    parser.add_argument("--reuse", action="store_true")
+    args = parser.parse_args()
+    naive_count = args.naive if args.naive is not None else args.count
+
+    load = os.getloadavg()
+    setup_django(args.reuse)
+    t0 = time.perf_counter()
+    generate(args.count + 31)
+    print(
+        f"data: {args.count + 31} graduates ready in {time.perf_counter() - t0:.1f} s"
+    )
+
+    from certificates.models import IssuedDocument
+    from certificates.registry import get_kind
+    from students.documents import GRADUATION_CERTIFICATE
+
+    IssuedDocument.objects.all().delete()
+    kind = get_kind(GRADUATION_CERTIFICATE)
+    cpu_before = time.process_time()
+    render_ms, issue_ms = single_latency(kind)
+    single_cpu = (time.process_time() - cpu_before) / 60 * 1000
+    print(
+        f"single certificate, warm: render {render_ms:.1f} ms median, "
+        f"document_issue end-to-end {issue_ms:.1f} ms median (30 runs)"
+    )
+
+    issued = set(IssuedDocument.objects.values_list("achievement_id", flat=True))
+    students = [s for s in kind.achievements().order_by("pk") if s.pk not in issued]
+    students = students[: args.count]
+
+    if naive_count:
+        seconds = naive(kind, students[:naive_count])
+        print(
+            f"naive, {naive_count} certificates (render only): {seconds:.1f} s "
+            f"({seconds / naive_count * 1000:.0f} ms each)"
+        )
+
+    cpu_before = cpu_seconds()
+    seconds, outcome = bulk(kind, students)
+    cpu = cpu_seconds() - cpu_before
+    pages = outcome.combined_pdf.count(b"/Type /Page\n") or "?"
+    print(
+        f"bulk, {len(outcome.issued)} certificates issued (rows, QR, PDFs, SHA-256, "
+        f"files, combined PDF {len(outcome.combined_pdf) / 1e6:.1f} MB, "
+        f"ZIP {len(outcome.zip_bytes) / 1e6:.1f} MB): {seconds:.1f} s wall "
+        f"({os.cpu_count()} cores); failures: {len(outcome.failures)}"
+    )
+    print(
+        f"bulk CPU: {cpu:.1f} CPU-seconds ({cpu / len(outcome.issued) * 1000:.0f} ms "
+        f"per certificate), i.e. {cpu / (os.cpu_count() or 1):.1f} s on "
+        f"{os.cpu_count()} idle cores; load average at start {load[0]:.1f}"
+    )
+    del pages
+
+
+if __name__ == "__main__":
+    main()
