@@ -128,25 +128,42 @@ def hospital_compliance(*, hospital: Hospital, user, today=None) -> dict:
 
 
 def national_overview(*, user, today=None) -> dict:
-    """Every hospital the user may see, with its figures, plus the grand total."""
+    """Every hospital the user may see with its figures, per topic, and the total.
+
+    One aggregate query grouped by hospital and topic (a few hundred groups); the
+    per-hospital and per-topic figures are sums of those groups.
+    """
     statuses = statuses_for(user)
-    by_hospital = compliance_counts(statuses, ("hospital_id",), today)
+    groups = compliance_counts(statuses, ("hospital_id", "topic_id"), today)
     hospitals = {h.pk: h for h in access.hospitals_for(user)}
-    rows = []
-    for fig in by_hospital:
-        hospital = hospitals.get(fig.key["hospital_id"])
-        if hospital is not None:
-            fig.key["hospital"] = hospital
-            rows.append(fig)
-    total = ComplianceFigures(key={})
-    for fig in rows:
-        for state in State.ORDER:
-            setattr(total, state, getattr(total, state) + getattr(fig, state))
-    by_topic = compliance_counts(statuses, ("topic_id",), today)
     topics = {t.pk: t for t in Topic.objects.all()}
-    for fig in by_topic:
-        fig.key["topic"] = topics.get(fig.key["topic_id"])
-    return {"total": total, "by_hospital": rows, "by_topic": by_topic}
+    by_hospital: dict[int, ComplianceFigures] = {}
+    by_topic: dict[int, ComplianceFigures] = {}
+    total = ComplianceFigures(key={})
+    for fig in groups:
+        hospital_id, topic_id = fig.key["hospital_id"], fig.key["topic_id"]
+        if hospital_id not in hospitals:
+            continue
+        h = by_hospital.setdefault(
+            hospital_id,
+            ComplianceFigures(
+                key={"hospital_id": hospital_id, "hospital": hospitals[hospital_id]}
+            ),
+        )
+        t = by_topic.setdefault(
+            topic_id,
+            ComplianceFigures(
+                key={"topic_id": topic_id, "topic": topics.get(topic_id)}
+            ),
+        )
+        for target in (h, t, total):
+            for state in State.ORDER:
+                setattr(target, state, getattr(target, state) + getattr(fig, state))
+    rows = sorted(by_hospital.values(), key=lambda f: f.key["hospital"].name_ar)
+    topic_rows = sorted(
+        by_topic.values(), key=lambda f: f.key["topic"].code if f.key["topic"] else ""
+    )
+    return {"total": total, "by_hospital": rows, "by_topic": topic_rows}
 
 
 def people_in_states(

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -520,11 +520,26 @@ def roster_save(
         row.updated_at = timezone.now()
         to_update.append(row)
     Attendance.objects.bulk_create(to_create, batch_size=500)
-    Attendance.objects.bulk_update(
-        to_update,
-        ["status", "score", "passed", "recorded_by", "updated_at"],
-        batch_size=500,
-    )
+    if to_update:
+        # One prepared UPDATE for every changed row (bulk_update's CASE per column is
+        # slow on SQLite for a whole roster).
+        table = connection.ops.quote_name(Attendance._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET status = %s, score = %s, passed = %s, "  # noqa: S608
+                "recorded_by_id = %s, updated_at = %s WHERE id = %s",
+                [
+                    (
+                        r.status,
+                        connection.ops.adapt_decimalfield_value(r.score, 5, 1),
+                        r.passed,
+                        r.recorded_by_id,
+                        connection.ops.adapt_datetimefield_value(r.updated_at),
+                        r.pk,
+                    )
+                    for r in to_update
+                ],
+            )
     AttendanceChange.objects.bulk_create(history, batch_size=500)
     result.created, result.changed = len(to_create), len(to_update)
     if session.status == SessionStatus.SCHEDULED and (to_create or to_update):
