@@ -234,7 +234,7 @@ def generate(*, staff: int, hospitals: int, attendance: int, seed: int) -> None:
             "pk", "hospital_id", "job_category", "ward__specialty"
         )
     )
-    per_staff = max(1, attendance // max(1, len(staff_rows)))
+    per_staff = max(1, -(-attendance // max(1, len(staff_rows))))
     written = 0
     rows = []
     sql = (
@@ -254,7 +254,9 @@ def generate(*, staff: int, hospitals: int, attendance: int, seed: int) -> None:
             if not mine:
                 continue
             picks = set()
-            for _ in range(per_staff):
+            attempts = 0
+            while len(picks) < per_staff and attempts < per_staff * 3:
+                attempts += 1
                 topic = rng.choice(mine)
                 options = sessions[(hospital_id, topic.pk)]
                 sid, day = rng.choice(options)
