@@ -27,6 +27,7 @@ from .models import (
     PlacementEvaluation,
     PlacementStatus,
     RotationBlock,
+    Shift,
     WardShiftLoad,
 )
 
@@ -180,7 +181,11 @@ def ward_schedule(
     grouped: dict[tuple[datetime.date, str], list[PlacementDay]] = defaultdict(list)
     for d in days:
         grouped[(d.date, d.shift)].append(d)
-    return [(d, s, rows) for (d, s), rows in grouped.items()]
+    order = {value: i for i, value in enumerate(Shift.values)}
+    return [
+        (d, s, grouped[(d, s)])
+        for d, s in sorted(grouped, key=lambda key: (key[0], order[key[1]]))
+    ]
 
 
 # --- The supervisor's day ------------------------------------------------------------
