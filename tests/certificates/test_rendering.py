@@ -28,7 +28,7 @@ def test_certificate_pdf_has_arabic_name_in_logical_order_and_code(grad_a):
     assert doc.code_display in text
     assert doc.serial in text
     reader = pypdf.PdfReader(io.BytesIO(pdf))
-    assert reader.metadata.title == "شهادة تخرج — فاطمة محمد عبد الرحيم"
+    assert reader.metadata.title == f"{doc.title_ar} — فاطمة محمد عبد الرحيم"
     assert reader.trailer["/Root"]["/Lang"] == "ar"
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
     assert b'pdfaid:part="3"' in xmp and b'pdfaid:conformance="U"' in xmp
