@@ -268,15 +268,30 @@ def _rollover_cohort(size: int):
     return cohort, year
 
 
-def _import_csv(rows: int) -> bytes:
+def _import_csv(rows: int, run: int, intake: int) -> bytes:
     from students.factories import national_id_for
 
     lines = ["الرقم القومي,الاسم,الاسم باللاتينية,الهاتف,كود المعهد,سنة القبول"]
     for n in range(rows):
-        born = datetime.date(2011, 1, 1) + datetime.timedelta(days=n % 365)
+        born = datetime.date(2011 - run, 1, 1) + datetime.timedelta(days=n % 365)
         nid = national_id_for(born, "f", "28", serial=n)
-        lines.append(f"{nid},منى أحمد علي {n},Mona Ahmed {n},0100{n:07d},bench-1,2030")
+        lines.append(
+            f"{nid},منى أحمد علي {n},Mona Ahmed {n},0100{n:07d},bench-1,{intake}"
+        )
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _one_name() -> str:
+    """The full Arabic name of a student in the middle of the table, typed loosely."""
+    from students.models import Student
+
+    total = Student.objects.count()
+    name = (
+        Student.objects.order_by("pk")
+        .values_list("person__name_ar", flat=True)[total // 2 : total // 2 + 1]
+        .get()
+    )
+    return name.replace("أ", "ا").replace("إ", "ا").replace("ة", "ه")
 
 
 def measure() -> list[tuple[str, str]]:
@@ -330,6 +345,11 @@ def measure() -> list[tuple[str, str]]:
             {"q": "اسماء عبد الرحمن"},
         ),
         (
+            "Arabic name search matching one student (full name, hamzas dropped)",
+            "/admin/students/results/",
+            {"q": _one_name()},
+        ),
+        (
             "search by national ID prefix",
             "/admin/students/results/",
             {
@@ -364,12 +384,14 @@ def measure() -> list[tuple[str, str]]:
     )
 
     version = CurriculumVersion.objects.get(code="nursing-2021")
-    Cohort.objects.get_or_create(
+    run = Cohort.objects.filter(intake_year__gte=2040).count()
+    Cohort.objects.create(
         institute=Institute.objects.get(code="bench-1"),
-        intake_year=2030,
-        defaults={"curriculum_version": version, "capacity": 20000},
+        intake_year=2040 + run,
+        curriculum_version=version,
+        capacity=20000,
     )
-    data = _import_csv(10_000)
+    data = _import_csv(10_000, run, 2040 + run)
     start = time.perf_counter()
     preview = import_preview(
         data=data, filename="bench.csv", user=authority, cohort=None, admitted=False

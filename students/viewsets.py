@@ -66,6 +66,34 @@ class CappedPaginator(WagtailPaginator):
         return super().items_count_label
 
 
+class SearchPaginator(WagtailPaginator):
+    """While searching: no count at all, one query of a page plus one row.
+
+    A search is a scan of `search_text`; counting the matches would scan a second
+    time. The listing shows "50+" and a next page while more rows exist.
+    """
+
+    def get_page(self, number):
+        try:
+            number = max(1, int(number))
+        except (TypeError, ValueError):
+            number = 1
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows and number > 1:
+            number, bottom = 1, 0
+            rows = list(self.object_list[: self.per_page + 1])
+        self.__dict__["count"] = bottom + len(rows)
+        self.has_more = len(rows) > self.per_page
+        return self._get_page(rows[: self.per_page], number, self)
+
+    @cached_property
+    def items_count_label(self):
+        if getattr(self, "has_more", False):
+            return _("more than %(n)s students") % {"n": self.count - 1}
+        return super().items_count_label
+
+
 YEAR_CHOICES = [(n, str(n)) for n in range(1, YEARS_OF_STUDY + 1)]
 
 
@@ -103,6 +131,18 @@ class StudentFilterSet(ScopedFilterSet):
         ]
 
 
+STUDENT_DETAIL_FIELDS = (
+    "guardian_name",
+    "guardian_relation",
+    "guardian_phone",
+    "governorate",
+    "address",
+    "prep_certificate_total",
+    "prep_certificate_year",
+    "photo",
+)
+
+
 class StudentForm(WagtailAdminModelForm):
     """The student record with the person's details (written through the services)."""
 
@@ -133,11 +173,22 @@ class StudentForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "student_number" in self.fields:
+            self.fields["student_number"].required = False
+            self.fields["student_number"].help_text = _(
+                "Leave empty to number the student automatically."
+            )
         if self.instance.pk:
             person = self.instance.person
             for name in ("national_id", "name_ar", "name_en", "birth_date", "sex"):
                 self.initial.setdefault(name, getattr(person, name))
             self.initial.setdefault("phone", person.phone)
+
+    def clean_student_number(self):
+        number = (self.cleaned_data.get("student_number") or "").strip()
+        if not number and self.instance.pk:
+            return self.instance.student_number
+        return number
 
     def clean(self):
         cleaned = super().clean()
@@ -176,9 +227,10 @@ class StudentForm(WagtailAdminModelForm):
         if self.instance.pk is None:
             details = {
                 k: data.get(k)
-                for k in self.Meta.fields
-                if k != "cohort" and data.get(k) not in (None, "")
+                for k in STUDENT_DETAIL_FIELDS
+                if data.get(k) not in (None, "")
             }
+            details["student_number"] = data.get("student_number") or ""
             self.instance = student_register(
                 cohort=data["cohort"],
                 by=getattr(self, "for_user", None),
@@ -188,6 +240,9 @@ class StudentForm(WagtailAdminModelForm):
             return self.instance
         person = person_upsert(**person_fields)
         student = super().save(commit=False)
+        student.student_number = (
+            data.get("student_number") or self.initial.get("student_number") or ""
+        )
         student.person = person
         student.save()
         return student
@@ -195,6 +250,11 @@ class StudentForm(WagtailAdminModelForm):
 
 class StudentIndexView(ScopedIndexView):
     paginator_class = CappedPaginator
+
+    def get_paginator(self, *args, **kwargs):
+        if self.is_searching:
+            return SearchPaginator(*args, **kwargs)
+        return super().get_paginator(*args, **kwargs)
 
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("person", "cohort__institute")

@@ -182,3 +182,32 @@ def test_dashboard_panel_counts_only_own_students(world, client, cohort, cohort_
     body = client.get(reverse("wagtailadmin_home")).content.decode()
     assert world.a.institute.name_ar in body
     assert world.b.institute.name_ar not in body
+
+
+def test_student_add_form_checks_the_national_id_against_birth_date(
+    world, client, cohort
+):
+    from students.factories import national_id_for
+
+    client.force_login(world.a.admin)
+    url = reverse("students:add")
+    number = national_id_for(__import__("datetime").date(2009, 5, 17), "f", serial=77)
+    data = {
+        "cohort": cohort.pk,
+        "national_id": number,
+        "name_ar": "منى أحمد",
+        "birth_date": "2009-05-18",
+        "sex": "f",
+        "governorate": "29",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "national_id" in response.context["form"].errors
+    data["birth_date"] = "2009-05-17"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    from students.models import Student
+
+    student = Student.objects.get(person__national_id=number)
+    assert student.status == StudentStatus.APPLICANT
+    assert student.events.get().recorded_by == world.a.admin
