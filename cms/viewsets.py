@@ -110,7 +110,7 @@ class ContactRequestViewSet(ScopedModelViewSet):
             primary=lambda r: r.status != "closed",
         ),
         "assigned_to",
-        DateColumn("created_at", label=_("Received"), sort_key="created_at"),
+        DateColumn("created_at", label=_("Received on"), sort_key="created_at"),
     ]
     list_export = [
         "reference",
