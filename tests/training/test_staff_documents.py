@@ -94,3 +94,23 @@ def test_no_certificate_without_a_pass(world):
             achievement=Attendance.objects.get(),
             issued_by=world.a.trainer,
         )
+
+
+def test_bulk_selection_picks_everyone_who_passed_a_session(world):
+    from certificates.registry import get_kind
+
+    topic = TopicFactory(assessment="exam", pass_mark=70)
+    session = _session(world.a.hospital, topic=topic)
+    passed = StaffMemberFactory(hospital=world.a.hospital)
+    failed = StaffMemberFactory(hospital=world.a.hospital)
+    roster_save(
+        session=session,
+        entries=[
+            RosterEntry(passed.pk, "present", 90),
+            RosterEntry(failed.pk, "present", 20),
+        ],
+    )
+    selection = get_kind(CERTIFICATE).selection("session")
+    chosen = selection.queryset({"session": session.pk})
+    assert [a.staff_id for a in chosen] == [passed.pk]
+    assert session in selection.form_fields()["session"].queryset

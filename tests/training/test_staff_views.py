@@ -237,3 +237,49 @@ def test_paper_sheet_entry(world, sides, client):
     got = dict(Attendance.objects.values_list("staff_id", "status"))
     assert got == {one.pk: "present", two.pk: "absent", three.pk: "present"}
     assert Attendance.objects.get(staff=three).walk_in
+
+
+def test_a_1500_person_roster_saves_through_the_form(world, client):
+    """4,500 fields (staff, status, score per person) fit DATA_UPLOAD_MAX_NUMBER_FIELDS."""
+    from institutes.models import Person
+    from training.factories import make_national_id
+    from training.models import StaffMember
+
+    topic = TopicFactory(assessment="exam", pass_mark=60)
+    session = _today_session(world.a.hospital, world.a.trainer, topic=topic)
+    birth = datetime.date(1980, 1, 1)
+    people = Person.objects.bulk_create(
+        [
+            Person(
+                national_id=make_national_id(
+                    birth + datetime.timedelta(days=i // 1000), "f", serial=i
+                ),
+                name_ar=f"موظفة {i}",
+                birth_date=birth + datetime.timedelta(days=i // 1000),
+                sex="f",
+            )
+            for i in range(1500)
+        ]
+    )
+    staff = StaffMember.objects.bulk_create(
+        [
+            StaffMember(
+                person=p,
+                hospital=world.a.hospital,
+                employee_number=f"R{i:05d}",
+                job_category="nurse",
+                hire_date=datetime.date(2010, 1, 1),
+            )
+            for i, p in enumerate(people)
+        ]
+    )
+    data = {"staff": [s.pk for s in staff]}
+    for s in staff:
+        data[f"s{s.pk}"] = "present"
+        data[f"c{s.pk}"] = "75"
+    client.force_login(world.a.trainer)
+    url = reverse("training_session_detail", args=[session.pk])
+    assert client.post(url, data).status_code == 302
+    assert Attendance.objects.filter(session=session, passed=True).count() == 1500
+    assert client.post(url, data).status_code == 302
+    assert Attendance.objects.filter(session=session).count() == 1500
