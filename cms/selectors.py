@@ -107,7 +107,7 @@ def site_search(*, query: str, locale: Locale, limit: int = 30) -> dict:
     """
     condition = _search_condition(query)
     if condition is None:
-        return {"pages": [], "institutes": []}
+        return {"pages": [], "institutes": [], "count": 0}
     pages = []
     for model in _searchable_page_models():
         pages.extend(
@@ -117,7 +117,12 @@ def site_search(*, query: str, locale: Locale, limit: int = 30) -> dict:
             .filter(condition)[:limit]
         )
     institutes = list(institutes_public().filter(condition)[:limit])
-    return {"pages": pages[:limit], "institutes": institutes}
+    pages = pages[:limit]
+    return {
+        "pages": pages,
+        "institutes": institutes,
+        "count": len(pages) + len(institutes),
+    }
 
 
 def _searchable_page_models():

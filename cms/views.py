@@ -24,7 +24,7 @@ def _limits(name: str, default: tuple[int, int]) -> tuple[int, int]:
 
 def search(request):
     form = SearchForm(request.GET or None)
-    results = {"pages": [], "institutes": []}
+    results = {"pages": [], "institutes": [], "count": 0}
     query = ""
     if form.is_valid():
         query = form.cleaned_data["q"].strip()

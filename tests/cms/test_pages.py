@@ -128,3 +128,11 @@ def test_past_campaign_is_listed_as_past(client, tree):
     html = _html(client, "/ar/campaigns/")
     assert html.index('id="group-running"') < html.index('id="group-past"')
     assert html.index("حملة منتهية") > html.index('id="group-past"')
+
+
+def test_arabic_pages_use_the_site_catalogue(client, tree):
+    """Template strings come from locale/ar (a catalogue overwritten by mistake shows)."""
+    html = _html(client, "/ar/about/")
+    assert "انتقل إلى المحتوى الرئيسي" in html  # skip link
+    assert "مركز الاتصال: 24441999" in html  # footer
+    assert "Skip to main content" not in html

@@ -33,3 +33,8 @@ def test_search_finds_institutes(tree, world):
 def test_search_page_renders_results(client, tree):
     html = client.get("/ar/search/", {"q": "الْمَرْأَة"}).content.decode()
     assert "مبادرة صحة المرأة" in html
+
+
+def test_search_page_counts_its_results(client, tree):
+    html = client.get("/en/search/", {"q": "women"}).content.decode()
+    assert "1 result" in html
