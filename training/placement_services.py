@@ -567,40 +567,165 @@ def _default_supervisor(ward_id: int, supervisors: dict[int, list], counts) -> o
     return best
 
 
+class _GroupRefused(Exception):
+    """A group booking found a change since the proposal was read (falls back)."""
+
+
+def _book_group(
+    *, block: RotationBlock, ward: Ward, members: list, start, end, by
+) -> list[Placement]:
+    """Book several students of the proposal into one ward for one rotation at once.
+
+    The same guarantees as `_book_days`, paid once per ward and rotation instead of
+    once per student: the load rows are locked in date order, every day must have
+    room for all of them (and the block's share), none of them may be placed on those
+    days already; then one UPDATE raises `booked` by the group's size (the check
+    constraint is the backstop) and the placements, their history and their days are
+    bulk-inserted (the triggers and the unique (student, date) constraint still
+    check every row). Raises `_GroupRefused` when anything changed since the proposal
+    was read; the caller then books one by one to say exactly why.
+    """
+    days = block.working_days(start, end)
+    n = len(members)
+    WardShiftLoad.objects.bulk_create(
+        [
+            WardShiftLoad(
+                ward=ward, date=d, shift=block.shift, capacity=ward.student_capacity
+            )
+            for d in days
+        ],
+        ignore_conflicts=True,
+    )
+    loads = list(
+        WardShiftLoad.objects.select_for_update()
+        .filter(ward=ward, shift=block.shift, date__in=days)
+        .order_by("date")
+        .values_list("pk", "booked", "capacity")
+    )
+    if any(booked + n > cap for _pk, booked, cap in loads):
+        raise _GroupRefused
+    places = (
+        BlockWard.objects.filter(block=block, ward=ward)
+        .values_list("places", flat=True)
+        .first()
+    )
+    if places is not None and (
+        PlacementDay.objects.filter(placement__block=block, ward=ward, date__in=days)
+        .values("date")
+        .annotate(c=Count("pk"))
+        .filter(c__gt=places - n)
+        .exists()
+    ):
+        raise _GroupRefused
+    if PlacementDay.objects.filter(
+        student__in=[student for student, _sup in members], date__in=days
+    ).exists():
+        raise _GroupRefused
+    placements = Placement.objects.bulk_create(
+        [
+            Placement(
+                block=block,
+                student=student,
+                ward=ward,
+                supervisor=supervisor,
+                start_date=start,
+                end_date=end,
+            )
+            for student, supervisor in members
+        ]
+    )
+    PlacementStatusChange.objects.bulk_create(
+        [
+            PlacementStatusChange(
+                placement=p,
+                from_status="",
+                to_status=PlacementStatus.PLANNED,
+                changed_by=by,
+            )
+            for p in placements
+        ]
+    )
+    WardShiftLoad.objects.filter(pk__in=[row[0] for row in loads]).update(
+        booked=F("booked") + n
+    )
+    PlacementDay.objects.bulk_create(
+        [
+            PlacementDay(
+                placement=p, student=p.student, ward=ward, date=d, shift=block.shift
+            )
+            for p in placements
+            for d in days
+        ],
+        batch_size=2000,
+    )
+    return placements
+
+
 @transaction.atomic
 def proposal_apply(*, block: RotationBlock, by=None) -> ProposalResult:
-    """Build the proposal and book it; each placement is booked on its own
-    savepoint, so one refusal (e.g. another institute took the last place
-    meanwhile) is reported and the rest is kept."""
+    """Build the proposal and book it.
+
+    Students going to the same ward in the same rotation are booked together
+    (`_book_group`, a fixed number of queries per ward and rotation) on a savepoint;
+    if the ward changed meanwhile (another institute took places), that group is
+    booked one student at a time instead, each on its own savepoint, so refusals are
+    reported with their reason and the rest is kept.
+    """
     proposal, context = proposal_build(block=block)
     rotations = context["rotations"]
     students = context["students"]
     wards = context["wards"]
+    institute = block.cohort.institute
     supervisors: dict[int, list] = defaultdict(list)
     for ra in RoleAssignment.objects.filter(
         role=Role.SUPERVISOR, ward_id__in=list(wards)
     ).select_related("user"):
         supervisors[ra.ward_id].append(ra.user)
     counts: dict[tuple[int, int], int] = defaultdict(int)
-    result = ProposalResult()
+    groups: dict[tuple[int, int], list] = defaultdict(list)
     for a in proposal.assignments:
-        start, end = rotations[a.rotation]
-        student = students[a.student_id]
-        try:
-            with transaction.atomic():
-                result.booked.append(
-                    placement_book(
-                        block=block,
-                        student=student,
-                        ward=wards[a.ward_id],
-                        start_date=start,
-                        end_date=end,
-                        supervisor=_default_supervisor(a.ward_id, supervisors, counts),
-                        by=by,
+        groups[(a.rotation, a.ward_id)].append(
+            (
+                students[a.student_id],
+                _default_supervisor(a.ward_id, supervisors, counts),
+            )
+        )
+    result = ProposalResult()
+    for (rotation, ward_id), members in sorted(groups.items()):
+        start, end = rotations[rotation]
+        ward = wards[ward_id]
+        if ward_is_training_site(institute=institute, ward=ward) and ward.is_active:
+            try:
+                with transaction.atomic():
+                    result.booked.extend(
+                        _book_group(
+                            block=block,
+                            ward=ward,
+                            members=members,
+                            start=start,
+                            end=end,
+                            by=by,
+                        )
                     )
-                )
-        except ValidationError as exc:
-            result.refused.append((student, " ".join(exc.messages)))
+                continue
+            except (_GroupRefused, IntegrityError):
+                pass
+        for student, supervisor in members:
+            try:
+                with transaction.atomic():
+                    result.booked.append(
+                        placement_book(
+                            block=block,
+                            student=student,
+                            ward=ward,
+                            start_date=start,
+                            end_date=end,
+                            supervisor=supervisor,
+                            by=by,
+                        )
+                    )
+            except ValidationError as exc:
+                result.refused.append((student, " ".join(exc.messages)))
     for u in proposal.unplaced:
         result.unplaced.append((students[u.student_id], rotations[u.rotation]))
     return result

@@ -378,3 +378,61 @@ def test_evaluation_scores_stay_on_the_rubric(site):
         placement=p, kind="mid", scores=scores, by=site.supervisor, comments="جيد"
     )
     assert ev.average == 4.0
+
+
+# --- The proposal, booked ------------------------------------------------------------
+
+
+def test_proposal_books_within_capacity_and_covers_specialties(site):
+    from training.placement_services import proposal_apply
+
+    students = [student_of(site) for _ in range(6)]
+    result = proposal_apply(block=site.block)
+    # 5 places per rotation (2 + 3), two rotations.
+    assert len(result.booked) == 10 and len(result.unplaced) == 2
+    assert max(WardShiftLoad.objects.values_list("booked", flat=True)) <= 3
+    for load in WardShiftLoad.objects.all():
+        assert load.booked <= load.capacity
+    per_student = {}
+    for p in Placement.objects.all():
+        per_student.setdefault(p.student_id, set()).add(p.ward_id)
+    # Placed twice means both specialties (obstetrics, paediatrics) once each.
+    assert all(
+        len(w) == 2
+        for s, w in per_student.items()
+        if s in {x.pk for x in students} and len(w) > 1
+    )
+    assert all(p.supervisor_id for p in Placement.objects.all())
+    assert PlacementDay.objects.count() == 10 * 6
+
+
+def test_proposal_falls_back_to_one_by_one_and_says_why_when_a_ward_filled_meanwhile(
+    site, monkeypatch
+):
+    from training import placement_services
+
+    for _ in range(5):
+        student_of(site)
+    real_build = placement_services.proposal_build
+
+    def stale_build(*, block):
+        built = real_build(block=block)
+        # Another booking takes the obstetrics ward after the proposal was read.
+        other = student_of(site)
+        placement_book(
+            block=block,
+            student=other,
+            ward=site.ward,
+            start_date=block.start_date,
+            end_date=block.end_date,
+        )
+        return built
+
+    monkeypatch.setattr(placement_services, "proposal_build", stale_build)
+    result = placement_services.proposal_apply(block=site.block)
+    for load in WardShiftLoad.objects.all():
+        assert load.booked <= load.capacity
+    assert len(result.booked) >= 8  # the rest is kept
+    assert result.refused
+    assert all(site.ward.name in reason for _s, reason in result.refused)
+    assert all("full" in reason for _s, reason in result.refused)
