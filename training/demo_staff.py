@@ -173,6 +173,7 @@ def load_staff_training(ctx) -> None:
     rng = ctx.rng
     today = timezone.localdate()
     staff = _make_staff(ctx, rng, today)
+    staff += _hire_graduates(ctx, today)
     sessions = _make_history(ctx, rng, today, staff, topics)
     status_sync([s.pk for s in staff])
     _make_upcoming(ctx, rng, today, topics)
@@ -273,6 +274,42 @@ def _make_staff(ctx, rng, today) -> list[StaffMember]:
             member.manager = head
     StaffMember.objects.bulk_update(members, ["manager"], batch_size=500)
     return members
+
+
+def _hire_graduates(ctx, today) -> list[StaffMember]:
+    """A few of the institutes' graduates join the hospitals as nurses: one person
+    record carries both their student documents and their training history."""
+    from django.core.exceptions import FieldError
+
+    from .staff_services import staff_member_save
+
+    try:
+        graduates = list(
+            Person.objects.filter(student__status="graduated")
+            .exclude(staff_memberships__isnull=False)
+            .order_by("pk")[:6]
+        )
+    except FieldError:  # the students app is not installed
+        return []
+    hospital = ctx.shared["hospitals"]["karnak"]
+    hired = []
+    for n, person in enumerate(graduates, start=1):
+        hired.append(
+            staff_member_save(
+                national_id=person.national_id,
+                name_ar=person.name_ar,
+                name_en=person.name_en,
+                hospital=hospital,
+                employee_number=f"KAR-G{n:03d}",
+                job_category=JobCategory.NURSE,
+                job_title="ممرضة حديثة التخرج"
+                if person.sex == "f"
+                else "ممرض حديث التخرج",
+                hire_date=today - datetime.timedelta(days=20 + 7 * n),
+                email=f"karnak.g{n:03d}@staff.luxor.example",
+            )
+        )
+    return hired
 
 
 PROFILES = [

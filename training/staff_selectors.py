@@ -296,10 +296,15 @@ def session_roster(*, session: TrainingSession) -> list[dict]:
 
 
 def staff_due_for_topic(*, session: TrainingSession, user, today=None) -> QuerySet:
-    """Staff of the session's hospital who need this topic now (expired, due, never)
-    and are not booked on it already."""
+    """Staff of the session's hospital who need this topic now (expired, due, never
+    taken, or new staff in their grace period) and are not booked on it already."""
     conditions = state_conditions(today)
-    need = conditions[State.DUE] | conditions[State.EXPIRED] | conditions[State.NEVER]
+    need = (
+        conditions[State.DUE]
+        | conditions[State.EXPIRED]
+        | conditions[State.NEVER]
+        | conditions[State.GRACE]  # new staff must be trained before grace ends
+    )
     due_staff = StaffTopicStatus.objects.filter(
         need, topic_id=session.topic_id, hospital_id=session.hospital_id
     ).values("staff_id")
