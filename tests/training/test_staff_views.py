@@ -283,3 +283,39 @@ def test_a_1500_person_roster_saves_through_the_form(world, client):
     assert Attendance.objects.filter(session=session, passed=True).count() == 1500
     assert client.post(url, data).status_code == 302
     assert Attendance.objects.filter(session=session).count() == 1500
+
+
+def test_register_everyone_due_and_a_whole_department(world, client):
+    from institutes.factories import WardFactory
+    from training.models import StaffTopicStatus
+
+    topic = TopicFactory()
+    ward = WardFactory(hospital=world.a.hospital)
+    due = StaffMemberFactory(hospital=world.a.hospital)
+    fine = StaffMemberFactory(hospital=world.a.hospital, ward=ward)
+    in_ward = StaffMemberFactory(hospital=world.a.hospital, ward=ward)
+    status_sync([due.pk, fine.pk, in_ward.pk])
+    today = timezone.localdate()
+    StaffTopicStatus.objects.filter(staff=fine).update(
+        completed_on=today, valid_until=today + datetime.timedelta(days=300)
+    )
+    StaffTopicStatus.objects.filter(staff=in_ward).update(
+        completed_on=today, valid_until=today + datetime.timedelta(days=300)
+    )
+    start = timezone.now().replace(microsecond=0) + datetime.timedelta(days=2)
+    session = TrainingSessionFactory(
+        hospital=world.a.hospital,
+        topic=topic,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+    )
+    client.force_login(world.a.trainer)
+    url = reverse("training_session_register", args=[session.pk])
+    client.post(url, {"mode": "due"})
+    assert set(Registration.objects.values_list("staff_id", flat=True)) == {due.pk}
+    client.post(url, {"mode": "ward", "ward": ward.pk})
+    assert set(Registration.objects.values_list("staff_id", flat=True)) == {
+        due.pk,
+        fine.pk,
+        in_ward.pk,
+    }
