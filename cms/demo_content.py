@@ -410,7 +410,7 @@ CAMPAIGNS = [
     {
         "slug": "child-nutrition",
         "audience": "under_five",
-        "start": -60,
+        "start": 10,
         "end": 300,
         "colour": ((120, 90, 0), (255, 243, 205)),
         "shape": "circles",
