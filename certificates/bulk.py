@@ -85,7 +85,6 @@ def _render_chunks(
     on_chunk: Callable[[list[PreparedDocument], BatchResult | None, str], None],
 ) -> None:
     """Render each chunk (in worker processes when there is more than one)."""
-    jobs = [build_batch(chunk, combined=True) for chunk in chunks]
     if processes > 1 and len(chunks) > 1:
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(
@@ -94,8 +93,20 @@ def _render_chunks(
             initializer=init_worker,
             initargs=(allowed_roots(),),
         ) as pool:
-            futures = [pool.submit(render_in_worker, job) for job in jobs]
-            for chunk, job, future in zip(chunks, jobs, futures, strict=True):
+            # Each chunk is submitted as soon as its HTML is built, so the workers
+            # start while the parent is still rendering the next chunks' templates.
+            submitted = []
+            for chunk in chunks:
+                try:
+                    job = build_batch(chunk, combined=True)
+                except Exception as exc:  # noqa: BLE001 - the chunk is retried alone
+                    submitted.append((chunk, None, _message(exc)))
+                    continue
+                submitted.append((chunk, job, pool.submit(render_in_worker, job)))
+            for chunk, job, future in submitted:
+                if job is None:
+                    on_chunk(chunk, None, future)
+                    continue
                 try:
                     answer = future.result(timeout=job["seconds"] + 60)
                 except Exception as exc:  # noqa: BLE001 - the chunk is retried alone
@@ -106,8 +117,9 @@ def _render_chunks(
                     on_chunk(chunk, None, answer["error"])
         return
     engine = get_engine()
-    for chunk, job in zip(chunks, jobs, strict=True):
+    for chunk in chunks:
         try:
+            job = build_batch(chunk, combined=True)
             result = engine.render(
                 job["html"],
                 job["css"],

@@ -138,3 +138,28 @@ def test_reprint_between_dates_collects_existing_documents(client, world, gradua
     client.force_login(world.a.admin)
     client.post(url, {"date_from": today, "date_to": today, "kind": ""})
     assert BulkJob.objects.latest("pk").skipped_count == 2
+
+
+def test_worker_processes_render_the_same_documents(world, graduates):
+    """The multi-process path (spawned workers, chunks of two) gives valid PDFs."""
+    import hashlib
+
+    kind = get_kind(GRADUATION_CERTIFICATE)
+    outcome = documents_issue_many(
+        kind=kind,
+        achievements=list(kind.achievements().filter(pk__in=[g.pk for g in graduates])),
+        issued_by=None,
+        language="ar-en",
+        digits="arab",
+        processes=2,
+        chunk_size=2,
+    )
+    assert len(outcome.issued) == 4 and outcome.failures == []
+    for doc in outcome.issued:
+        data = doc.pdf.open("rb").read()
+        assert hashlib.sha256(data).hexdigest() == doc.sha256
+        assert (
+            doc.holder_name_ar
+            in pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text()
+        )
+    assert len(pypdf.PdfReader(io.BytesIO(outcome.combined_pdf)).pages) == 4
