@@ -164,7 +164,9 @@ def roster_context(request, cohort: Cohort) -> dict:
         "academic_year_label": academic_year_label(year),
         "courses": courses,
         "status_counts": [
-            (label, counts.get(value, 0)) for value, label in StudentStatus.choices
+            (label, counts[value])
+            for value, label in StudentStatus.choices
+            if counts.get(value)
         ],
         "seats_taken": services.cohort_seats_taken(cohort),
         "can_change": can_change,

@@ -17,6 +17,16 @@ from institutes.tabular_import import (
     unstash,
 )
 
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English (the Arabic catalogue translates them)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 COLUMNS = [
     Column(
         "national_id", "الرقم القومي", aliases=("national id", "nid"), required=True
