@@ -53,13 +53,37 @@ def cohort_roster(cohort: Cohort) -> QuerySet[Student]:
 def results_sheet_enrolments(
     *, cohort: Cohort, course: Course, academic_year: int
 ) -> QuerySet[Enrolment]:
-    """Who takes `course` with `cohort` in `academic_year` (year of study = course year)."""
+    """Who takes `course` with `cohort` in `academic_year`.
+
+    Students in the course's year of study, and students of later years who carry
+    the course (failed it in an earlier year) and re-sit it this year.
+    """
+    from django.db.models import Exists, OuterRef, Q
+
+    failed_before = CourseResult.objects.filter(
+        enrolment__student=OuterRef("student"),
+        enrolment__academic_year__lt=academic_year,
+        course=course,
+        passed=False,
+    )
+    passed_before = CourseResult.objects.filter(
+        enrolment__student=OuterRef("student"),
+        enrolment__academic_year__lt=academic_year,
+        course=course,
+        passed=True,
+    )
     return (
-        Enrolment.objects.filter(
-            cohort=cohort, academic_year=academic_year, year_of_study=course.year
+        Enrolment.objects.filter(cohort=cohort, academic_year=academic_year)
+        .filter(
+            Q(year_of_study=course.year)
+            | Q(
+                Exists(failed_before),
+                ~Exists(passed_before),
+                year_of_study__gt=course.year,
+            )
         )
         .select_related("student__person")
-        .order_by("student__person__name_ar")
+        .order_by("year_of_study", "student__person__name_ar")
     )
 
 

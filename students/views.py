@@ -322,7 +322,7 @@ def results_sheet(request, cohort_pk: int, course_pk: int):
             }
         )
     other_years = (
-        cohort.enrolments.filter(year_of_study=course.year)
+        cohort.enrolments.filter(year_of_study__gte=course.year)
         .values_list("academic_year", flat=True)
         .distinct()
         .order_by("academic_year")

@@ -176,3 +176,37 @@ def test_final_year_failure_repeats_and_pass_graduates(cohort, monkeypatch):
     services.rollover_confirm(cohort=cohort, academic_year=enrolment.academic_year)
     student.refresh_from_db()
     assert student.status == StudentStatus.GRADUATED
+
+
+def test_carried_course_is_re_sat_on_the_next_years_sheet(year1, cohort):
+    from students.selectors import academic_record, results_sheet_enrolments
+
+    courses, students, enrolments = year1
+    _pass_all(courses, enrolments)
+    failed = courses[0]
+    services.results_save(
+        course=failed,
+        enrolments=enrolments,
+        marks={enrolments[0].pk: {"theory": "10", "practical": "40"}},
+        reason="x",
+    )
+    services.rollover_confirm(cohort=cohort, academic_year=2025)
+    sheet = list(
+        results_sheet_enrolments(cohort=cohort, course=failed, academic_year=2026)
+    )
+    assert [e.student_id for e in sheet] == [students[0].pk]
+    services.results_save(
+        course=failed,
+        enrolments=sheet,
+        marks={sheet[0].pk: {"theory": "66", "practical": "40"}},
+    )
+    assert not [
+        u for u in services._courses_passed_check(students[0]) if failed.code in u
+    ]
+    record = academic_record(students[0])
+    carried = [line for line in record.years[1].lines if line.carried]
+    assert carried[0].course == failed and carried[0].passed is True
+    # Once passed, the course is no longer on the following year's sheet.
+    assert not results_sheet_enrolments(
+        cohort=cohort, course=failed, academic_year=2027
+    ).exists()
