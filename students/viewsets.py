@@ -293,6 +293,7 @@ class StudentPageView(ScopedInspectView):
     """The student page: the record, enrolment history, results, and other apps' panels."""
 
     template_name = "students/student_page.html"
+    page_title = _("Student")
 
     def get_context_data(self, **kwargs):
         from .panels import student_page_panels
@@ -447,6 +448,7 @@ class CohortRosterView(ScopedInspectView):
     """A cohort's "inspect" page is its roster (with results sheets and rollover)."""
 
     template_name = "students/cohort_roster.html"
+    page_title = _("Roster")
 
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("export")
