@@ -231,7 +231,8 @@ def test_booking_takes_a_constant_number_of_queries(site, django_assert_num_quer
             end_date=block.end_date,
         )
     assert len(one_day) == len(twelve_days)
-    assert len(twelve_days) <= 16
+    # ~13 of ours (see docs/performance.md) plus savepoints and other apps' hooks.
+    assert len(twelve_days) <= 24
 
 
 # --- Hours ----------------------------------------------------------------------------
