@@ -16,3 +16,5 @@ STORAGES = {
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 LOGGING["loggers"]["security.auth"]["level"] = "INFO"  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Issued PDFs written by tests stay apart from the demo's.
+CERTIFICATES_FILES_ROOT = BASE_DIR / "var" / "test-documents"  # noqa: F405
