@@ -109,7 +109,9 @@ def test_security_headers(client):
 
 def _run_production(command, **env):
     environment = {
-        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     environment.update(DJANGO_SETTINGS_MODULE="config.settings.production", **env)
     return subprocess.run(
