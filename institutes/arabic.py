@@ -26,6 +26,8 @@ _LETTER_VARIANTS = str.maketrans(
     }
 )
 _SPACES = re.compile(r"\s+")
+# After folding: "عبد" and "ابو" (from أبو) joined to the name that follows.
+_COMPOUND_PREFIX = re.compile(r"(?<!\S)(عبد|ابو) (?=\S)")
 
 
 def normalize_for_search(*parts: str | None) -> str:
@@ -41,16 +43,14 @@ def normalize_for_search(*parts: str | None) -> str:
         text = unicodedata.normalize("NFKC", str(part))
         text = _DIACRITICS.sub("", text)
         text = text.translate(_LETTER_VARIANTS).casefold()
-        # "عبد الرحمن" and "عبدالرحمن" are one name.
         text = _SPACES.sub(" ", text).strip()
+        # "عبد الرحمن" and "عبدالرحمن", "أبو زيد" and "أبوزيد" are one name.
+        text = _COMPOUND_PREFIX.sub(r"\1", text)
         normalized.append(text)
     return " | ".join(normalized)
 
 
 def search_variants(query: str) -> list[str]:
-    """The normalised query, plus the query with spaces after "عبد" removed or added."""
+    """The forms of a query to look for in stored search text (one, once normalised)."""
     base = normalize_for_search(query)
-    variants = {base}
-    if "عبد " in base:
-        variants.add(base.replace("عبد ", "عبد"))
-    return [v for v in variants if v]
+    return [base] if base else []

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 import pytest
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from institutes.access import Role
 from institutes.factories import (
@@ -61,6 +63,18 @@ def _side(tag: str) -> Side:
         user=supervisor, role=Role.SUPERVISOR, institute=None, ward=ward
     )
     return Side(hospital, institute, ward, admin, trainer, supervisor)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language (Arabic) whatever ran before it.
+
+    Requests activate a language in the worker's thread and Django never resets it,
+    so without this a test's messages would depend on the test that ran before.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
