@@ -28,6 +28,7 @@ import fontpkg_noto_sans_arabic
 import pydyf
 from weasyprint import CSS, HTML
 from weasyprint.document import Document
+from weasyprint.pdf import fonts as weasyprint_fonts
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -35,17 +36,58 @@ PDF_VARIANT = "pdf/a-3u"
 ZLIB_LEVEL = 6
 
 
+class _CachingCompressor:
+    """A `zlib.compressobj` stand-in that remembers what it compressed.
+
+    A bulk chunk writes fifty one-page PDFs that share the same font subsets, colour
+    profile and images: those streams are byte-identical from one file to the next, and
+    compressing them again was half of writing a certificate (~9 of 14 ms). Streams of
+    at least `_CACHE_MIN` bytes are looked up by BLAKE2 digest; the output is exactly
+    what zlib would produce.
+    """
+
+    def __init__(self, level, args, kwargs):
+        self._args = (level, *args)
+        self._kwargs = kwargs
+        self._parts: list[bytes] = []
+
+    def compress(self, data) -> bytes:
+        self._parts.append(bytes(data))
+        return b""
+
+    def flush(self, *args) -> bytes:
+        data = b"".join(self._parts)
+        self._parts = []
+        if len(data) < _CACHE_MIN or self._args[1:] or self._kwargs:
+            engine = zlib.compressobj(*self._args, **self._kwargs)
+            return engine.compress(data) + engine.flush()
+        key = hashlib.blake2b(data, digest_size=20).digest()
+        packed = _compressed.get(key)
+        if packed is None:
+            packed = zlib.compress(data, ZLIB_LEVEL)
+            if len(_compressed) >= _CACHE_ENTRIES:
+                _compressed.pop(next(iter(_compressed)))
+            _compressed[key] = packed
+        return packed
+
+
+_CACHE_MIN = 2048
+_CACHE_ENTRIES = 64
+_compressed: dict[bytes, bytes] = {}
+
+
 class _ZlibAtLevel:
-    """zlib as pydyf sees it, at level 6 instead of 9.
+    """zlib as pydyf sees it: level 6 instead of 9, and large streams cached.
 
     pydyf (WeasyPrint's PDF writer) compresses every stream at level 9. Measured on a
     graduation certificate: writing a PDF takes 26 ms at level 9 and 17 ms at level 6
     for the same 45 kB (font subsets barely compress further), which is a third of a
-    bulk run's write time.
+    bulk run's write time. Identical large streams (shared font subsets, the colour
+    profile) are compressed once per process (`_CachingCompressor`).
     """
 
     def compressobj(self, level=ZLIB_LEVEL, *args, **kwargs):
-        return zlib.compressobj(ZLIB_LEVEL, *args, **kwargs)
+        return _CachingCompressor(ZLIB_LEVEL, args, kwargs)
 
     def compress(self, data, level=ZLIB_LEVEL, **kwargs):
         return zlib.compress(data, ZLIB_LEVEL)
@@ -55,6 +97,25 @@ class _ZlibAtLevel:
 
 
 pydyf.zlib = _ZlibAtLevel()
+_original_font_clean = weasyprint_fonts.Font.clean
+
+
+def _clean_once(self, to_unicode, hinting):
+    """`Font.clean` (subsetting) skipped when the glyph set hasn't changed.
+
+    In bulk, the one-page PDFs of a chunk share the chunk's `Font` objects (see
+    `PdfEngine.render`): the fonts are subset once, for every glyph of the chunk,
+    instead of once per certificate. Glyph ids are kept (RETAIN_GIDS), so the shared
+    subset is valid for every page.
+    """
+    key = (frozenset(to_unicode), bool(hinting), len(self.missing))
+    if getattr(self, "_project_cleaned_for", None) == key:
+        return
+    _original_font_clean(self, to_unicode, hinting)
+    self._project_cleaned_for = key
+
+
+weasyprint_fonts.Font.clean = _clean_once
 FONT_DIRS = (
     Path(fontpkg_amiri.ROOT) / "files",
     Path(fontpkg_noto_sans_arabic.ROOT) / "files",
@@ -198,7 +259,9 @@ class PdfEngine:
             pdf_variant=PDF_VARIANT,
         )
 
-    def _write(self, document: Document, pages, title: str | None) -> bytes:
+    def _write(
+        self, document: Document, pages, title: str | None, *, fonts=None
+    ) -> bytes:
         metadata = copy.copy(document.metadata)
         if title:
             metadata.title = title
@@ -210,6 +273,8 @@ class PdfEngine:
             document.color_profiles,
             document.output_intent,
         )
+        if fonts is not None:
+            sub.fonts = fonts
         return sub.write_pdf(pdf_variant=PDF_VARIANT)
 
     def render(
@@ -239,16 +304,21 @@ class PdfEngine:
             if missing:
                 raise ValueError(f"Documents without a first page: {missing}")
             bounds = [starts[d] for d in doc_ids] + [len(document.pages)]
-            results = []
-            for i, title in enumerate(titles):
-                pages = document.pages[bounds[i] : bounds[i + 1]]
-                pdf = self._write(document, pages, title)
-                results.append(
-                    RenderedDocument(pdf, len(pages), hashlib.sha256(pdf).hexdigest())
-                )
+            # The combined PDF is written first: painting every page collects every
+            # glyph of the chunk in `document.fonts`, which are subset once there.
+            # The individual PDFs then reuse those fonts (and the compressed font
+            # streams) instead of subsetting and compressing them per certificate.
             combined_pdf = (
                 document.write_pdf(pdf_variant=PDF_VARIANT) if combined else None
             )
+            shared_fonts = document.fonts if combined else None
+            results = []
+            for i, title in enumerate(titles):
+                pages = document.pages[bounds[i] : bounds[i + 1]]
+                pdf = self._write(document, pages, title, fonts=shared_fonts)
+                results.append(
+                    RenderedDocument(pdf, len(pages), hashlib.sha256(pdf).hexdigest())
+                )
         return BatchResult(results, combined_pdf)
 
 

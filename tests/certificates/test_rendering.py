@@ -135,3 +135,65 @@ def test_rendering_has_a_time_limit():
     with pytest.raises(RenderTimeout), time_limit(0.05):
         while True:
             pass
+
+
+def test_chunk_pdfs_share_one_font_subset_and_stay_valid_alone(world):
+    """Bulk path: one layout for several certificates, fonts subset once per chunk.
+
+    Each one-page PDF must still stand alone: its own name and code, embedded fonts
+    with a ToUnicode map, its own title and PDF/A-3u identification.
+    """
+    import datetime
+
+    from certificates.factories import graduate
+    from certificates.registry import get_kind
+    from certificates.rendering import render_documents
+    from certificates.services import document_prepare
+
+    kind = get_kind(GRADUATION_CERTIFICATE)
+    people = [graduate(world.a.institute, index=i) for i in range(3)]
+    prepared = [
+        document_prepare(
+            kind=kind,
+            achievement=student,
+            language="ar-en",
+            digits="arab",
+            issued_on=datetime.date(2026, 7, 1),
+            serial_number=10 + i,
+        )
+        for i, student in enumerate(people)
+    ]
+    result = render_documents(prepared, combined=True)
+    assert len(pypdf.PdfReader(io.BytesIO(result.combined)).pages) == 3
+    for prep, rendered in zip(prepared, result.documents, strict=True):
+        reader = pypdf.PdfReader(io.BytesIO(rendered.pdf))
+        assert len(reader.pages) == 1 and rendered.pages == 1
+        text = reader.pages[0].extract_text()
+        assert prep.holder_name_ar in text and prep.code_display in text
+        others = [p.holder_name_ar for p in prepared if p is not prep]
+        assert not any(name in text for name in others)
+        assert reader.metadata.title == prep.pdf_title
+        xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+        assert b'pdfaid:part="3"' in xmp and b'pdfaid:conformance="U"' in xmp
+        fonts = reader.pages[0]["/Resources"]["/Font"]
+        for ref in fonts.values():
+            font = ref.get_object()
+            assert "/ToUnicode" in font
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert descriptor.get_object()["/FontFile2"].get_object().get_data()
+
+
+def test_cached_stream_compression_is_plain_zlib():
+    import os
+    import zlib
+
+    from certificates import pdfengine
+
+    data = os.urandom(1000) * 8
+    first = pdfengine.pydyf.zlib.compressobj(level=9)
+    packed = first.compress(data) + first.flush()
+    second = pdfengine.pydyf.zlib.compressobj(level=9)
+    second.compress(data[:100])
+    second.compress(data[100:])
+    assert second.flush() == packed
+    assert zlib.decompress(packed) == data
