@@ -134,20 +134,46 @@ def _render_chunks(
             on_chunk(chunk, result, "")
 
 
-def _merge_pdfs(parts: list[bytes]) -> bytes:
-    parts = [p for p in parts if p]
-    if not parts:
-        return b""
-    if len(parts) == 1:
-        return parts[0]
-    from pypdf import PdfWriter
+class _CombinedPdf:
+    """The printout, merged chunk by chunk as results arrive.
 
-    writer = PdfWriter()
+    Appending a chunk's PDF (pypdf) happens while the workers render the next chunks,
+    so only the final write is left once the last chunk is in.
+    """
+
+    def __init__(self):
+        self._writer = None
+        self._only: bytes = b""
+        self._count = 0
+
+    def add(self, part: bytes) -> None:
+        if not part:
+            return
+        self._count += 1
+        if self._count == 1:
+            self._only = part
+            return
+        if self._writer is None:
+            from pypdf import PdfWriter
+
+            self._writer = PdfWriter()
+            self._writer.append(io.BytesIO(self._only))
+            self._only = b""
+        self._writer.append(io.BytesIO(part))
+
+    def finish(self) -> bytes:
+        if self._writer is None:
+            return self._only
+        out = io.BytesIO()
+        self._writer.write(out)
+        return out.getvalue()
+
+
+def _merge_pdfs(parts: list[bytes]) -> bytes:
+    combined = _CombinedPdf()
     for part in parts:
-        writer.append(io.BytesIO(part))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+        combined.add(part)
+    return combined.finish()
 
 
 def _zip_name(doc: IssuedDocument) -> str:
@@ -266,7 +292,7 @@ def documents_issue_many(
                 )
                 progress(1)
 
-    combined_parts: list[bytes] = []
+    combined = _CombinedPdf()
     zip_entries: list[tuple[str, bytes]] = []
 
     def keep(chunk: list[PreparedDocument], result: BatchResult) -> None:
@@ -290,9 +316,11 @@ def documents_issue_many(
         for doc in saved:
             zip_entries.append((_zip_name(doc), pdf_of[id(doc)]))
         if len(saved) == len(rows):
-            combined_parts.append(result.combined or b"")
+            combined.add(result.combined or b"")
         else:
-            combined_parts.extend(pdf for doc, pdf in rows if id(doc) in saved_ids)
+            for doc, pdf in rows:
+                if id(doc) in saved_ids:
+                    combined.add(pdf)
 
     def on_chunk(chunk, result, error):
         if result is not None:
@@ -316,9 +344,9 @@ def documents_issue_many(
     for doc in outcome.existing:
         with doc.pdf.open("rb") as fh:
             data = fh.read()
-        combined_parts.append(data)
+        combined.add(data)
         zip_entries.append((_zip_name(doc), data))
-    outcome.combined_pdf = _merge_pdfs(combined_parts)
+    outcome.combined_pdf = combined.finish()
     outcome.zip_bytes = _zip(zip_entries)
     return outcome
 

@@ -35,13 +35,21 @@ def verification_url(code: str, language: str = "ar") -> str:
     return f"{base.rstrip('/')}/{language}/verify/{format_code(code)}/"
 
 
+QR_MASK = 0
+
+
 def qr_data_uri(payload: str) -> str:
     """The QR code as a 1-pixel-per-module PNG, drawn crisp by `image-rendering`.
 
     Measured: WeasyPrint parses an inline SVG path in Python (about 8 ms per page),
     while a tiny PNG is decoded once by Pillow; both are generated locally by segno.
+    The mask is fixed (`QR_MASK`): every mask is valid QR that every reader decodes
+    (the format bits name it); letting segno score all eight took 2.8 ms per code
+    instead of 0.8 ms, in the bulk run's single parent process.
     """
-    return segno.make(payload, error="m").png_data_uri(scale=1, border=0)
+    return segno.make(payload, error="m", mask=QR_MASK, micro=False).png_data_uri(
+        scale=1, border=0
+    )
 
 
 def qr_svg(payload: str) -> str:
