@@ -1,6 +1,6 @@
 """Fill a .po catalogue from a JSON dictionary {msgid: msgstr} (used while translating).
 
-    python scripts/fill_translations.py institutes/locale/ar/LC_MESSAGES/django.po ar.json
+python scripts/fill_translations.py institutes/locale/ar/LC_MESSAGES/django.po ar.json
 """
 
 import json
