@@ -58,7 +58,7 @@ class _CachingCompressor:
     def flush(self, *args) -> bytes:
         data = b"".join(self._parts)
         self._parts = []
-        if len(data) < _CACHE_MIN or self._args[1:] or self._kwargs:
+        if not _CACHE_MIN <= len(data) <= _CACHE_MAX or self._args[1:] or self._kwargs:
             engine = zlib.compressobj(*self._args, **self._kwargs)
             return engine.compress(data) + engine.flush()
         key = hashlib.blake2b(data, digest_size=20).digest()
@@ -71,7 +71,8 @@ class _CachingCompressor:
         return packed
 
 
-_CACHE_MIN = 2048
+_CACHE_MIN = 2048  # bytes; smaller streams (page contents) are rarely repeated
+_CACHE_MAX = 1 << 20  # large images are not kept: at most 64 MB in the cache
 _CACHE_ENTRIES = 64
 _compressed: dict[bytes, bytes] = {}
 
