@@ -1,15 +1,12 @@
 """Demo data: documents issued to demo students, one revoked and one superseded.
 
 Runs after the students demo. Issues, as each institute's administrator would:
-graduation certificates for students who graduated (a few of the 2021 intake of the
-institute whose year-5 marks are in are graduated through `students.services` when
-every requirement is met), transcripts and current enrolment letters. Idempotent:
+graduation certificates for the students who graduated (the 2020 intake of Karnak,
+graduated by the training demo once their clinical record is complete — some of them
+now work at Karnak hospital), transcripts and current enrolment letters. Idempotent:
 issuing returns the documents already issued, and the revocation and the correction
 are made only once.
 """
-
-from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from institutes.models import Institute
 
@@ -22,31 +19,7 @@ ADMINS = {
     "isis-nursing": "admin.isis",
     "horus-nursing": "admin.horus",
 }
-
-
-def _graduate_a_few(institute, by, count: int = 3) -> None:
-    from students.models import Student, StudentStatus
-    from students.services import student_graduate
-
-    if Student.objects.filter(
-        cohort__institute=institute, status=StudentStatus.GRADUATED
-    ).exists():
-        return
-    candidates = Student.objects.filter(
-        cohort__institute=institute, status=StudentStatus.ENROLLED, year_of_study=5
-    ).order_by("person__name_ar")
-    done = 0
-    for student in candidates[:40]:
-        try:
-            with transaction.atomic():
-                student_graduate(
-                    student=student, by=by, note="تخرج — بيانات العرض التجريبي"
-                )
-            done += 1
-        except ValidationError:
-            continue
-        if done >= count:
-            break
+GRADUATES_PER_INSTITUTE = 20
 
 
 def _issue_once(*, kind, achievement, by, **options) -> int:
@@ -81,10 +54,9 @@ def load(ctx) -> None:
         by = accounts.get(username)
         if institute is None:
             continue
-        _graduate_a_few(institute, by)
         graduates = Student.objects.filter(
             cohort__institute=institute, status=StudentStatus.GRADUATED
-        ).order_by("person__name_ar")[:3]
+        ).order_by("person__name_ar")[:GRADUATES_PER_INSTITUTE]
         for student in graduates:
             document_issue(
                 kind=GRADUATION_CERTIFICATE, achievement=student, issued_by=by

@@ -254,3 +254,103 @@ def _load(ctx) -> None:
         f"students: {Student.objects.count()} students in {len(cohorts)} cohorts, "
         f"{Enrolment.objects.count()} enrolments, {CourseResult.objects.count()} results"
     )
+
+
+def _previous_version(later, intake: int):
+    """The regulations an earlier intake followed (same content as `later` in the
+    demo). `curriculum_version_copy` only copies forward, so the parts are copied
+    here, the same way."""
+    from curriculum.models import Competency, CurriculumVersion, YearRequirement
+
+    year = min(intake, 2016)
+    version, created = CurriculumVersion.objects.get_or_create(
+        code=f"nursing-{year}",
+        defaults={
+            "programme": later.programme,
+            "name_ar": "لائحة التمريض الفني "
+            + str(year).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")),
+            "name_en": f"Technical nursing curriculum {year}",
+            "applies_from_intake": year,
+            "max_failed_courses_carried": later.max_failed_courses_carried,
+        },
+    )
+    if not created:
+        return version
+    new_by_old = {}
+    for course in later.courses.all():
+        old_pk = course.pk
+        course.pk = course.id = None
+        course._state.adding = True
+        course.version = version
+        course.save()
+        new_by_old[old_pk] = course
+    for old in later.courses.prefetch_related("prerequisites"):
+        new_by_old[old.pk].prerequisites.set(
+            [new_by_old[p.pk] for p in old.prerequisites.all() if p.pk in new_by_old]
+        )
+    Competency.objects.bulk_create(
+        Competency(
+            version=version,
+            year=c.year,
+            code=c.code,
+            title_ar=c.title_ar,
+            title_en=c.title_en,
+            description_ar=c.description_ar,
+            description_en=c.description_en,
+        )
+        for c in later.competencies.all()
+    )
+    YearRequirement.objects.bulk_create(
+        YearRequirement(
+            version=version,
+            year=r.year,
+            required_clinical_hours=r.required_clinical_hours,
+        )
+        for r in later.year_requirements.all()
+    )
+    return version
+
+
+def past_intake(ctx, *, institute, intake: int, size: int, by, serial: int) -> Cohort:
+    """A past intake taken through its five years up to the final year's marks.
+
+    Years 1–4 end with the real rollover; the year-5 marks are entered but the final
+    rollover (graduation) is left to the caller, since graduation also needs the
+    clinical record the training app keeps (`training/demo_graduates.py`).
+    Students are strong enough that nobody repeats. Returns the new cohort.
+    """
+    with translation.override("ar"):
+        rng = ctx.rng
+        given, family = _names()
+        later = ctx.shared.get("curriculum_version")
+        if later is None:  # a later run: the version the other intakes follow
+            later = (
+                Cohort.objects.filter(institute=institute)
+                .order_by("intake_year")
+                .first()
+                .curriculum_version
+            )
+        version = (
+            later
+            if later.applies_from_intake <= intake
+            else _previous_version(later, intake)
+        )
+        cohort = services.cohort_create(
+            institute=institute, intake_year=intake, curriculum_version=version
+        )
+        abilities: dict[int, float] = {}
+        for _i in range(size):
+            serial += 1
+            sex = "f" if rng.random() < 0.7 else "m"
+            details = _person(rng, given, family, sex, intake, serial)
+            student = services.student_register(
+                cohort=cohort, by=by, admitted=True, **details
+            )
+            services.student_enrol(student=student, academic_year=intake, by=by)
+            abilities[student.pk] = rng.uniform(0.8, 0.92)
+        for year in range(intake, intake + 5):
+            _enter_results(rng, cohort, year, abilities, by)
+            if year < intake + 4:
+                services.rollover_confirm(cohort=cohort, academic_year=year, by=by)
+                _resit_carried(cohort, year, by)
+    return cohort

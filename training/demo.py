@@ -1,9 +1,16 @@
-"""Demo data of the training app: one function per area, run in order."""
+"""Demo data of the training app: one function per area, run in order.
 
+Placements first (they create the ward supervisors), then the past intake that
+graduates through its clinical record, then the staff, who include a few of those
+graduates hired at Karnak hospital.
+"""
+
+from .demo_graduates import load_graduates
 from .demo_placements import load_placements
 from .demo_staff import load_staff_training
 
 
 def load(ctx) -> None:
-    load_staff_training(ctx)
     load_placements(ctx)
+    load_graduates(ctx)
+    load_staff_training(ctx)
