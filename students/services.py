@@ -15,7 +15,7 @@ curriculum version is applied in exactly one place, `year_decision`.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -459,6 +459,42 @@ def _courses_passed_check(student: Student) -> list[str]:
 register_graduation_requirement("students.courses", _courses_passed_check)
 
 
+# --- Promotion requirements (a registry other apps plug into) -----------------------
+
+PromotionCheck = Callable[[Sequence[Enrolment]], Mapping[int, list[str]]]
+_promotion_checks: dict[str, PromotionCheck] = {}
+
+
+def register_promotion_requirement(name: str, check: PromotionCheck) -> None:
+    """Add a requirement for moving up a year (years 1–4; year 5 is graduation).
+
+    `check(enrolments)` receives every enrolment the rollover is deciding on (with
+    `student` and `cohort` loaded; `year_of_study` is the year being finished) and
+    returns `{student_id: [unmet items in words]}` — only students with something
+    unmet. It must work for the whole list with a fixed number of queries. Call it
+    from your AppConfig.ready() (the placements app registers clinical hours and
+    competency sign-offs). Registering the same name twice replaces it.
+    """
+    _promotion_checks[name] = check
+
+
+def unregister_promotion_requirement(name: str) -> None:
+    """Remove a requirement (tests)."""
+    _promotion_checks.pop(name, None)
+
+
+def promotion_requirements(enrolments: Sequence[Enrolment]) -> dict[int, list[str]]:
+    """Every unmet promotion requirement per student id (absent = nothing unmet)."""
+    unmet: dict[int, list[str]] = {}
+    if not enrolments:
+        return unmet
+    for check in _promotion_checks.values():
+        for student_id, items in check(enrolments).items():
+            if items:
+                unmet.setdefault(student_id, []).extend(items)
+    return unmet
+
+
 @transaction.atomic
 def student_graduate(*, student: Student, by=None, note: str = "") -> Student:
     """Enrolled in year 5 with every requirement met → graduated."""
@@ -681,12 +717,15 @@ def year_decision(
     results: Mapping[int, CourseResult],
     max_failed: int,
     graduation_unmet: Callable[[], list[str]] | None = None,
+    promotion_unmet: list[str] | None = None,
 ) -> tuple[str, list[str], list[str]]:
     """The promotion rule, in one place: what happens to a student at year end.
 
     - a course of the year without a complete mark blocks the decision;
     - in years 1–4, failing at most `max_failed` courses promotes (they are carried),
-      more failures repeat the year;
+      more failures repeat the year; a student the courses would promote but who has
+      an unmet promotion requirement (`promotion_unmet`, e.g. clinical hours) is
+      blocked — left in the year until it is met, then the rollover is run again;
     - in year 5 nothing can be carried: any failure repeats the year; otherwise the
       student graduates if every graduation requirement is met, else is blocked.
     """
@@ -726,6 +765,8 @@ def year_decision(
             failed,
         )
     reasons = [_("Carries %(codes)s.") % {"codes": "، ".join(failed)}] if failed else []
+    if promotion_unmet:
+        return Decision.BLOCKED, [*promotion_unmet, *reasons], failed
     return Decision.PROMOTE, reasons, failed
 
 
@@ -754,6 +795,9 @@ def rollover_preview(*, cohort: Cohort, academic_year: int) -> list[RolloverLine
     results: dict[int, dict[int, CourseResult]] = {}
     for result in CourseResult.objects.filter(enrolment__in=enrolments):
         results.setdefault(result.enrolment_id, {})[result.course_id] = result
+    promotion_unmet = promotion_requirements(
+        [e for e in enrolments if e.year_of_study < YEARS_OF_STUDY]
+    )
     lines = []
     for enrolment in enrolments:
         decision, reasons, failed = year_decision(
@@ -762,6 +806,7 @@ def rollover_preview(*, cohort: Cohort, academic_year: int) -> list[RolloverLine
             results=results.get(enrolment.pk, {}),
             max_failed=version.max_failed_courses_carried,
             graduation_unmet=lambda e=enrolment: graduation_requirements(e.student),
+            promotion_unmet=promotion_unmet.get(enrolment.student_id),
         )
         lines.append(
             RolloverLine(

@@ -377,6 +377,87 @@ def clinical_graduation_unmet(student) -> list[str]:
     return unmet
 
 
+def clinical_promotion_unmet(enrolments) -> dict[int, list[str]]:
+    """Promotion check (registered with students.services): for each enrolment, the
+    year being finished must have its approved clinical hours and its competencies
+    signed off. Five queries for a whole cohort, whatever its size.
+
+    A cohort and year with no rotation block at all is *not tracked* (placements are
+    not managed here for it, e.g. years finished before the institute started using
+    placements): it is not checked, so nobody is blocked for records that were never
+    kept in this system. As soon as one block exists for the cohort and year, every
+    student of the cohort in that year is checked, placed or not.
+    """
+    from curriculum.models import Competency, YearRequirement
+
+    if not enrolments:
+        return {}
+    cohort_ids = {e.cohort_id for e in enrolments}
+    years = {e.year_of_study for e in enrolments}
+    tracked = set(
+        RotationBlock.objects.filter(cohort_id__in=cohort_ids, year__in=years)
+        .values_list("cohort_id", "year")
+        .distinct()
+    )
+    concerned = [e for e in enrolments if (e.cohort_id, e.year_of_study) in tracked]
+    if not concerned:
+        return {}
+    versions = {e.cohort.curriculum_version_id for e in concerned}
+    years = {e.year_of_study for e in concerned}
+    students = {e.student_id for e in concerned}
+    required = {
+        (v, y): h
+        for v, y, h in YearRequirement.objects.filter(
+            version__in=versions, year__in=years
+        ).values_list("version_id", "year", "required_clinical_hours")
+    }
+    competencies = defaultdict(list)
+    for c in Competency.objects.filter(version__in=versions, year__in=years).order_by(
+        "code"
+    ):
+        competencies[(c.version_id, c.year)].append(c)
+    approved = defaultdict(Decimal)
+    for sid, year, total in (
+        ClinicalHours.objects.filter(
+            placement__student__in=students,
+            placement__block__year__in=years,
+            status=HoursStatus.APPROVED,
+        )
+        .values_list("placement__student_id", "placement__block__year")
+        .annotate(total=Sum("hours"))
+    ):
+        approved[(sid, year)] = total or Decimal(0)
+    history = defaultdict(list)
+    for entry in (
+        CompetencySignOff.objects.filter(
+            student__in=students, competency__year__in=years
+        )
+        .only("pk", "student_id", "competency_id", "level", "corrects_id")
+        .order_by("signed_at", "pk")
+    ):
+        history[(entry.student_id, entry.competency_id)].append(entry)
+    unmet: dict[int, list[str]] = {}
+    for e in concerned:
+        key = (e.cohort.curriculum_version_id, e.year_of_study)
+        record = ClinicalYear(
+            year=e.year_of_study,
+            required_hours=required.get(key, 0),
+            approved_hours=approved[(e.student_id, e.year_of_study)],
+            pending_hours=Decimal(0),
+            rejected_entries=0,
+            competencies=[
+                CompetencyLine(c, history[(e.student_id, c.pk)])
+                for c in competencies[key]
+            ],
+            placements=[],
+            evaluations=[],
+        )
+        items = clinical_year_unmet(record)
+        if items:
+            unmet[e.student_id] = items
+    return unmet
+
+
 # --- Dashboards ----------------------------------------------------------------------
 
 
