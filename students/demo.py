@@ -311,13 +311,15 @@ def _previous_version(later, intake: int):
     return version
 
 
-def past_intake(ctx, *, institute, intake: int, size: int, by, serial: int) -> Cohort:
-    """A past intake taken through its five years up to the final year's marks.
+def past_intake(
+    ctx, *, institute, intake: int, size: int, by, serial: int, before_rollover=None
+) -> tuple[Cohort, list]:
+    """A past intake taken through its five academic years with the real rollover.
 
-    Years 1–4 end with the real rollover; the year-5 marks are entered but the final
-    rollover (graduation) is left to the caller, since graduation also needs the
-    clinical record the training app keeps (`training/demo_graduates.py`).
-    Students are strong enough that nobody repeats. Returns the new cohort.
+    Each year: the marks, then `before_rollover(cohort, year_of_study)` (the training
+    demo records the year's clinical training there, which promotion and graduation
+    require), then the rollover, then the resits of carried courses. Students are
+    strong enough that nobody repeats. Returns the cohort and the rollover summaries.
     """
     with translation.override("ar"):
         rng = ctx.rng
@@ -348,9 +350,13 @@ def past_intake(ctx, *, institute, intake: int, size: int, by, serial: int) -> C
             )
             services.student_enrol(student=student, academic_year=intake, by=by)
             abilities[student.pk] = rng.uniform(0.8, 0.92)
+        summaries = []
         for year in range(intake, intake + 5):
             _enter_results(rng, cohort, year, abilities, by)
-            if year < intake + 4:
+            if before_rollover is not None:
+                before_rollover(cohort, year - intake + 1)
+            summaries.append(
                 services.rollover_confirm(cohort=cohort, academic_year=year, by=by)
-                _resit_carried(cohort, year, by)
-    return cohort
+            )
+            _resit_carried(cohort, year, by)
+    return cohort, summaries

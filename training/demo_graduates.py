@@ -1,18 +1,19 @@
 """Demo graduates: the 2020 intake of the Karnak institute, five years behind it.
 
 The students app takes the intake through its five academic years (2020/21 …
-2024/25) up to the final marks. Here each year's clinical training is laid out the
-way the placement screens do it: one rotation block per year in the second term,
-booked by the automatic proposal, placements confirmed, run and completed, every
-day's hours entered by the ward's supervisor and approved, each competency of the
-year signed off and a final evaluation written, all through
-`training.placement_services`. Then the final rollover of 2024/25 runs and the
-graduation checker (courses passed, plus `training.clinical`) lets them graduate.
+2024/25): marks, then the year's clinical training (laid out here), then the real
+rollover, which checks promotion and, in year 5, graduation. The clinical training
+is laid out the way the placement screens do it: one rotation block per year in the
+second term, booked by the automatic proposal, placements confirmed, run and
+completed, every day's hours entered by the ward's supervisor and approved, each
+competency of the year signed off and a final evaluation written, all through
+`training.placement_services`. The final rollover of 2024/25 graduates them through
+the real checker (courses passed, plus `training.clinical`).
 
-Runs after the placements demo (the ward supervisors exist) and before the staff
-demo, which hires a few of these graduates at Karnak hospital: the same
-`institutes.Person` then carries their student record, graduation certificate
-(issued by the certificates demo) and staff training history.
+Runs after the placements demo (whose ward supervisors it reuses, making any that
+are missing) and before the staff demo, which hires a few of these graduates at
+Karnak hospital: the same `institutes.Person` then carries their student record,
+graduation certificate (issued by the certificates demo) and staff training history.
 Idempotent: nothing is done when the intake is already there.
 """
 
@@ -68,7 +69,6 @@ def load_graduates(ctx) -> None:
     """Create the 2020 intake and take it to graduation (once)."""
     from students.demo import past_intake
     from students.models import Cohort, StudentStatus
-    from students.services import rollover_confirm
 
     institute = ctx.shared.get("institutes", {}).get(INSTITUTE)
     if institute is None:
@@ -78,17 +78,26 @@ def load_graduates(ctx) -> None:
         ctx.say("graduates: the 2020 intake is already there")
         return
     admin = ctx.shared.get("accounts", {}).get("admin.karnak")
-    cohort = past_intake(
-        ctx, institute=institute, intake=INTAKE, size=SIZE, by=admin, serial=9000
-    )
     counts = defaultdict(int)
-    for year, (shift, weekdays, weeks) in PLAN.items():
+
+    def clinical_year(cohort, year):
+        shift, weekdays, weeks = PLAN[year]
         _clinical_year(ctx, cohort, year, shift, weekdays, weeks, admin, counts)
-    summary = rollover_confirm(cohort=cohort, academic_year=INTAKE + 4, by=admin)
+
+    cohort, summaries = past_intake(
+        ctx,
+        institute=institute,
+        intake=INTAKE,
+        size=SIZE,
+        by=admin,
+        serial=9000,
+        before_rollover=clinical_year,
+    )
     graduated = cohort.students.filter(status=StudentStatus.GRADUATED).count()
+    blocked = sum(s.blocked for s in summaries)
     ctx.say(
         f"graduates: intake {INTAKE} of {institute.code}: {graduated} graduated "
-        f"({summary.blocked} blocked), {counts['placements']} placements, "
+        f"({blocked} blocked on the way), {counts['placements']} placements, "
         f"{counts['hours']} approved hours entries, {counts['signoffs']} sign-offs"
     )
 
@@ -116,7 +125,7 @@ def _clinical_year(ctx, cohort, year, shift, weekdays, weeks, admin, counts) -> 
     block.full_clean()
     block.save()
     block.students.set(
-        cohort.students.filter(status=StudentStatus.ENROLLED, year_of_study=5)
+        cohort.students.filter(status=StudentStatus.ENROLLED, year_of_study=year)
     )
     wards = list(
         Ward.objects.filter(
