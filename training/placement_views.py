@@ -580,9 +580,65 @@ def student_clinical_record(request, pk):
             "page_title": _("Clinical record: %(name)s")
             % {"name": student.person.name},
             "student": student,
-            "years": years,
+            "years": _with_clinical_documents(request.user, student, years),
         },
     )
+
+
+def _with_clinical_documents(user, student, years):
+    """Sets `year.document` on each year of study: the enrolment the clinical-record PDF is issued on (the
+    latest in that year), its current document and whether "Issue" is offered.
+
+    The issue screen itself (`certificates`) re-checks scope and eligibility; this
+    only decides what the page shows. Two queries.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    from certificates.models import IssuedDocument
+    from certificates.services import may_issue_as
+    from certificates.views import issue_url
+    from students.models import Enrolment
+
+    from .documents import CLINICAL_RECORD
+    from .placement_selectors import clinical_year_unmet
+
+    latest: dict[int, Enrolment] = {}
+    for enrolment in Enrolment.objects.filter(student=student).order_by(
+        "academic_year"
+    ):
+        latest[enrolment.year_of_study] = enrolment
+    issued = {
+        d.achievement_id: d
+        for d in access.filter_for(
+            IssuedDocument.objects.filter(
+                kind=CLINICAL_RECORD,
+                achievement_type=ContentType.objects.get_for_model(Enrolment),
+                achievement_id__in=[e.pk for e in latest.values()],
+                revoked_at__isnull=True,
+                replaced_at__isnull=True,
+            ),
+            user,
+            "view",
+        )
+    }
+    can_issue = may_issue_as(user, student.cohort.institute)
+    for year in years:
+        year.document = None
+        enrolment = latest.get(year.year)
+        if enrolment is None:
+            continue
+        complete = bool(year.placements or year.approved_hours) and not (
+            clinical_year_unmet(year)
+        )
+        document = issued.get(enrolment.pk)
+        year.document = {
+            "issued": document,
+            "complete": complete,
+            "issue_url": issue_url(CLINICAL_RECORD, enrolment)
+            if can_issue and complete and document is None
+            else None,
+        }
+    return years
 
 
 # --- Dashboard -----------------------------------------------------------------------
