@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from institutes import access
 from institutes.models import Ward
-from students.exports import spreadsheet_response
+from institutes.spreadsheets import spreadsheet_response
 
 from .models import (
     ClinicalHours,

@@ -7,14 +7,12 @@ Each view finds its objects through `training.staff_selectors` (scoped by
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from institutes import access
-from institutes.spreadsheets import CSV_BOM, safe_row
+from institutes.spreadsheets import safe_row, spreadsheet_response
 
 from .models import (
     Attendance,
@@ -678,40 +676,16 @@ def _people_table(rows):
         )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _export_people(rows, fmt):
-    filename = f"training-compliance-{timezone.localdate():%Y%m%d}"
-    if fmt == "csv":
-        writer = csv.writer(_Echo())
-
-        def stream():
-            yield CSV_BOM
-            for line in _people_table(rows):
-                yield writer.writerow([str(v) for v in line])
-
-        response = StreamingHttpResponse(
-            stream(), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        return response
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
-    for line in _people_table(rows):
-        sheet.append([str(v) for v in line])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    table = _people_table(rows)
+    headers = next(table)
+    return spreadsheet_response(
+        filename=f"training-compliance-{timezone.localdate():%Y%m%d}",
+        headers=headers,
+        rows=table,
+        fmt=fmt,
+        stream=True,
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
 
 
 def urlpatterns():
