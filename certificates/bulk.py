@@ -43,8 +43,8 @@ from .rendering import (
     PreparedDocument,
     allowed_roots,
     build_batch,
-    get_engine,
     logo_uri,
+    render_job,
 )
 from .services import (
     document_prepare,
@@ -116,18 +116,9 @@ def _render_chunks(
                 else:
                     on_chunk(chunk, None, answer["error"])
         return
-    engine = get_engine()
     for chunk in chunks:
         try:
-            job = build_batch(chunk, combined=True)
-            result = engine.render(
-                job["html"],
-                job["css"],
-                doc_ids=job["doc_ids"],
-                titles=job["titles"],
-                combined=True,
-                seconds=job["seconds"],
-            )
+            result = render_job(build_batch(chunk, combined=True))
         except Exception as exc:  # noqa: BLE001 - the chunk is retried alone
             on_chunk(chunk, None, _message(exc))
         else:

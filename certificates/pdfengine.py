@@ -8,6 +8,12 @@ Speed comes from doing each expensive thing once per process: fonts are register
 once in one `FontConfiguration`, stylesheets are parsed once and reused, and in bulk
 many single-page documents are laid out as ONE WeasyPrint document whose pages are
 then written out as individual PDFs (`Document.copy`).
+
+Kinds with a *fields* template are drawn in two layers (see `Background`): the part of
+the page that is the same for a whole batch (frame, headings, wording, signatures,
+labels) is laid out once per process and drawn once per PDF file as a form XObject,
+and only the holder's fields (name, serial, code, QR) are laid out per document, into
+the slots the background leaves for them.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import contextlib
 import copy
 import hashlib
 import os
+import re
 import signal
 import threading
 import zlib
@@ -27,7 +34,10 @@ import fontpkg_amiri
 import fontpkg_noto_sans_arabic
 import pydyf
 from weasyprint import CSS, HTML
-from weasyprint.document import Document
+from weasyprint import layout as weasyprint_layout
+from weasyprint import pdf as weasyprint_pdf
+from weasyprint.document import Document, Page
+from weasyprint.draw import draw_page
 from weasyprint.pdf import fonts as weasyprint_fonts
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -74,6 +84,7 @@ class _CachingCompressor:
 _CACHE_MIN = 2048  # bytes; smaller streams (page contents) are rarely repeated
 _CACHE_MAX = 1 << 20  # large images are not kept: at most 64 MB in the cache
 _CACHE_ENTRIES = 64
+_BACKGROUNDS_KEPT = 32  # laid-out background pages kept per process
 _compressed: dict[bytes, bytes] = {}
 
 
@@ -117,6 +128,123 @@ def _clean_once(self, to_unicode, hinting):
 
 
 weasyprint_fonts.Font.clean = _clean_once
+
+_MARGIN_AT_KEYWORDS = tuple(
+    f"@{side}-{place}"
+    for side, places in (
+        ("top", ("left-corner", "left", "center", "right", "right-corner")),
+        ("bottom", ("left-corner", "left", "center", "right", "right-corner")),
+        ("left", ("top", "middle", "bottom")),
+        ("right", ("top", "middle", "bottom")),
+    )
+    for place in places
+)
+_original_margin_boxes = weasyprint_layout.make_margin_boxes
+
+
+def _margin_boxes_when_generated(context, page, state):
+    """WeasyPrint's margin boxes, skipped at once when none has content.
+
+    WeasyPrint builds and sizes all 16 margin boxes of every page before finding that
+    none of them is generated (`content: normal`): about 2 ms per certificate page.
+    A page whose margin boxes all lack content gets none either way.
+    """
+    for keyword in _MARGIN_AT_KEYWORDS:
+        style = context.style_for(page.page_type, keyword)
+        if style is not None and style["content"] not in ("normal", "inhibit", "none"):
+            yield from _original_margin_boxes(context, page, state)
+            return
+
+
+weasyprint_layout.make_margin_boxes = _margin_boxes_when_generated
+
+
+class _FrozenObject(pydyf.Object):
+    """A PDF object whose bytes were serialised once and are written as they are.
+
+    Valid only where it gets the same object number again (see `_fonts_once`).
+    """
+
+    def __init__(self, data: bytes, compressible: bool):
+        super().__init__()
+        self._data = data
+        self._compressible = compressible
+
+    @property
+    def data(self) -> bytes:
+        return self._data
+
+    @property
+    def compressible(self) -> bool:
+        return self._compressible and not self.generation
+
+
+_original_fonts_dictionary = weasyprint_pdf.build_fonts_dictionary
+_fonts_cache: dict = {}
+
+
+def _fonts_once(pdf, fonts, compress, subset, options):
+    """WeasyPrint's font dictionaries, serialised once for the files of a chunk.
+
+    The one-page PDFs of a bulk chunk share one `fonts` dictionary (see
+    `PdfEngine.render`), so their font objects (subset font files, widths, ToUnicode
+    maps: most of a certificate's bytes) are identical, and so are their object
+    numbers, because every file of a chunk has the same objects before them. They are
+    built and serialised for the first file and written again as bytes for the next
+    ones when the fonts, their glyphs and the first object number are unchanged.
+    """
+    key = (
+        id(fonts),
+        len(pdf.objects),
+        compress,
+        subset,
+        options["hinting"],
+        options["pdf_version"],
+        tuple((k, len(f.to_unicode), len(f.widths)) for k, f in fonts.items()),
+    )
+    if _fonts_cache.get("fonts") is fonts and _fonts_cache.get("key") == key:
+        for frozen in _fonts_cache["objects"]:
+            pdf.add_object(_FrozenObject(frozen.data, frozen.compressible))
+        return _fonts_cache["dictionary"]
+    first = len(pdf.objects)
+    dictionary = _original_fonts_dictionary(pdf, fonts, compress, subset, options)
+    _fonts_cache.clear()
+    _fonts_cache.update(
+        fonts=fonts,
+        key=key,
+        dictionary=dictionary,
+        objects=[
+            _FrozenObject(obj.data, obj.compressible) for obj in pdf.objects[first:]
+        ],
+    )
+    return dictionary
+
+
+weasyprint_pdf.build_fonts_dictionary = _fonts_once
+
+# The fields layer is our own markup (divs, spans, images): the HTML5 user-agent
+# stylesheet's ~250 rules, matched against every element of a bulk run, were a third
+# of the cascade. This is what those elements need of it.
+FIELDS_UA_CSS = """
+html, body, section, div, p { display: block }
+head, title, meta, style, script, link, template { display: none }
+[dir=ltr i] { direction: ltr }
+[dir=rtl i] { direction: rtl }
+b, strong { font-weight: bold }
+br::before { content: "\\A"; white-space: pre-line }
+"""
+_fields_ua: list = []
+
+
+class _FieldsHTML(HTML):
+    """An HTML document laid out with the small `FIELDS_UA_CSS` user-agent sheet."""
+
+    def _ua_stylesheets(self, forms=False):
+        if not _fields_ua:
+            _fields_ua.append(CSS(string=FIELDS_UA_CSS))
+        return _fields_ua
+
+
 FONT_DIRS = (
     Path(fontpkg_amiri.ROOT) / "files",
     Path(fontpkg_noto_sans_arabic.ROOT) / "files",
@@ -214,6 +342,118 @@ def time_limit(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
+class LayoutError(ValueError):
+    """A template does not fit the layered layout (a field without a slot, two pages)."""
+
+
+SLOT_ATTRIBUTE = "data-slot"
+_SLOT_NAMES = re.compile(r'data-slot="([^"]+)"')
+
+
+class Background:
+    """The batch-wide layer of a layered document: one laid-out page and its slots.
+
+    The background template leaves empty boxes marked `data-slot="name"` where the
+    per-document fields go; their rectangles (CSS px from the page's top-left corner)
+    position the fields of the overlay, so a longer issuer name or programme that
+    moves a slot moves its field with it.
+
+    Drawing: the page is painted into a form XObject once per PDF file (the combined
+    printout of a chunk references the same form from every page). The painted
+    operators are remembered after the first file and replayed into the next ones
+    when they use nothing but fonts and images (which every file declares anyway).
+    """
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.slots: dict[str, tuple[float, float, float, float]] = {}
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if element is None or getattr(box, "element_tag", None) is None:
+                continue
+            name = element.get(SLOT_ATTRIBUTE)
+            if name and name not in self.slots and hasattr(box, "padding_width"):
+                self.slots[name] = (
+                    box.padding_box_x(),
+                    box.padding_box_y(),
+                    box.padding_width(),
+                    box.padding_height(),
+                )
+        self._painted = None
+
+    def slot_css(self, index: int) -> str:
+        selector = f'section[data-background="{index}"]'
+        return "\n".join(
+            f'{selector} [{SLOT_ATTRIBUTE}="{name}"] {{ position: absolute; '
+            f"left: {x:.3f}px; top: {y:.3f}px; width: {w:.3f}px; height: {h:.3f}px; "
+            "margin: 0; box-sizing: border-box; }"
+            for name, (x, y, w, h) in self.slots.items()
+        )
+
+    def form_for(self, stream):
+        """The form XObject of this background in the PDF `stream` belongs to."""
+        resources = stream._resources
+        forms = getattr(resources, "_project_backgrounds", None)
+        if forms is None:
+            forms = resources._project_backgrounds = {}
+        group = forms.get(id(self))
+        if group is not None:
+            return group
+        group = stream.add_group(0, 0, self.page.width, self.page.height)
+        del group.extra["Group"]  # an opaque form, not a transparency group
+        painted = self._painted
+        if painted is not None and painted[0] is stream._fonts:
+            # Same fonts dictionary (the files of one chunk): replay the operators.
+            _fonts, operators, states, image_data = painted
+            group.stream = [operators]
+            own = group.extra["Resources"]
+            own["ExtGState"].update(states)
+            for key, data in image_data.items():
+                own["XObject"][key] = None
+                if key not in stream._images:
+                    stream._images[key] = {
+                        **data,
+                        "dpi_ratios": set(data["dpi_ratios"]),
+                        "x_object": None,
+                    }
+        else:
+            draw_page(self.page._page_box, group)
+            own = group.extra["Resources"]
+            reusable = (
+                not own["Pattern"]
+                and not own["Shading"]
+                and all(value is None for value in own["XObject"].values())
+                and not any("SMask" in state for state in own["ExtGState"].values())
+            )
+            self._painted = (
+                (
+                    stream._fonts,
+                    b"\n".join(pydyf._to_bytes(item) for item in group.stream),
+                    dict(own["ExtGState"]),
+                    {key: stream._images[key] for key in own["XObject"]},
+                )
+                if reusable
+                else None
+            )
+        forms[id(self)] = group
+        return group
+
+
+class LayeredPage(Page):
+    """An overlay page (the document's own fields) drawn over its background."""
+
+    def __init__(self, page: Page, background: Background):
+        self.__dict__.update(page.__dict__)
+        self.background = background
+
+    def paint(self, stream, scale=1):
+        with stream.stacked():
+            stream.transform(a=scale, d=scale)
+            form = self.background.form_for(stream)
+            stream.draw_x_object(form.id)
+        super().paint(stream, scale)
+
+
 @dataclass
 class RenderedDocument:
     pdf: bytes
@@ -235,6 +475,7 @@ class PdfEngine:
         self.fetcher = SafeURLFetcher(tuple(allowed_roots) + FONT_DIRS)
         self._stylesheets: dict[str, CSS] = {}
         self._image_cache: dict = {}
+        self._backgrounds: dict[str, Background] = {}
         self.stylesheet(font_face_css())
 
     def stylesheet(self, css_text: str) -> CSS:
@@ -249,16 +490,73 @@ class PdfEngine:
             self._stylesheets[key] = css
         return css
 
-    def layout(self, html: str, css_texts: list[str]) -> Document:
+    def layout(
+        self, html: str, css_texts: list[str], *, fields: bool = False
+    ) -> Document:
         stylesheets = [self.stylesheet(font_face_css())] + [
             self.stylesheet(text) for text in css_texts
         ]
-        return HTML(string=html, url_fetcher=self.fetcher, base_url="file:///").render(
+        source = (_FieldsHTML if fields else HTML)(
+            string=html, url_fetcher=self.fetcher, base_url="file:///"
+        )
+        return source.render(
             stylesheets=stylesheets,
             font_config=self.font_config,
             cache=self._image_cache,
             pdf_variant=PDF_VARIANT,
         )
+
+    def background(self, html: str, css_texts: list[str]) -> Background:
+        """The laid-out background page for `html`, cached for the process."""
+        key = hashlib.blake2b(
+            "\x00".join([html, *css_texts]).encode(), digest_size=20
+        ).hexdigest()
+        background = self._backgrounds.get(key)
+        if background is None:
+            document = self.layout(html, css_texts)
+            if len(document.pages) != 1:
+                raise LayoutError(
+                    f"A background must fit on one page; this one has "
+                    f"{len(document.pages)}. Shorten the fixed wording or the slots."
+                )
+            background = Background(document.pages[0])
+            if len(self._backgrounds) >= _BACKGROUNDS_KEPT:
+                self._backgrounds.pop(next(iter(self._backgrounds)))
+            self._backgrounds[key] = background
+        return background
+
+    def _layered_layout(
+        self,
+        html: str,
+        css_texts: list[str],
+        backgrounds: list[str],
+        background_css: list[str],
+        page_backgrounds: list[int],
+        doc_ids: list[str],
+    ) -> Document:
+        """Lay out the fields of every document and put each over its background."""
+        layers = [self.background(text, background_css) for text in backgrounds]
+        used = set(_SLOT_NAMES.findall(html))
+        for index in set(page_backgrounds):
+            missing = used - set(layers[index].slots)
+            if missing:
+                raise LayoutError(
+                    f"Fields without a slot in their background: {sorted(missing)}. "
+                    'Add an empty element with data-slot="…" to the background '
+                    "template for each."
+                )
+        slot_css = "\n".join(layer.slot_css(i) for i, layer in enumerate(layers))
+        document = self.layout(html, [*css_texts, slot_css], fields=True)
+        if len(document.pages) != len(doc_ids):
+            raise LayoutError(
+                f"{len(doc_ids)} layered documents gave {len(document.pages)} pages: "
+                "fields must fit on one page each."
+            )
+        document.pages = [
+            LayeredPage(page, layers[page_backgrounds[i]])
+            for i, page in enumerate(document.pages)
+        ]
+        return document
 
     def _write(
         self, document: Document, pages, title: str | None, *, fonts=None
@@ -287,15 +585,29 @@ class PdfEngine:
         titles: list[str],
         combined: bool = False,
         seconds: float = 0,
+        backgrounds: list[str] | None = None,
+        background_css: list[str] | None = None,
+        page_backgrounds: list[int] | None = None,
     ) -> BatchResult:
         """Lay out `html` once and write one PDF per `doc_ids` (element ids).
 
         Each document starts on the page carrying its id anchor and runs until the next
         document's first page. With `combined`, the whole run is also written as one
-        PDF for printing.
+        PDF for printing. With `backgrounds`, `html` holds only each document's fields
+        (one page each) and document i is drawn over `backgrounds[page_backgrounds[i]]`.
         """
         with time_limit(seconds):
-            document = self.layout(html, css_texts)
+            if backgrounds:
+                document = self._layered_layout(
+                    html,
+                    css_texts,
+                    backgrounds,
+                    background_css or [],
+                    page_backgrounds or [0] * len(doc_ids),
+                    doc_ids,
+                )
+            else:
+                document = self.layout(html, css_texts)
             starts = {}
             for index, page in enumerate(document.pages):
                 for anchor in page.anchors:
@@ -342,6 +654,9 @@ def render_in_worker(job: dict) -> dict:
             titles=job["titles"],
             combined=job.get("combined", False),
             seconds=job.get("seconds", 0),
+            backgrounds=job.get("backgrounds"),
+            background_css=job.get("background_css"),
+            page_backgrounds=job.get("page_backgrounds"),
         )
         return {"ok": True, "result": result}
     except BaseException as exc:  # noqa: BLE001 - reported per chunk, then retried

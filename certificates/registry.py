@@ -43,6 +43,17 @@ Rules a kind must respect:
 - `paged=True` kinds (several pages with "page x of y") are laid out one document at a
   time; single-page kinds are laid out many to one WeasyPrint document in bulk runs.
 - The achievement model must declare an `access_rule` (who may issue for it).
+
+Layered kinds (fast bulk printing of one-page certificates): set `fields_template`
+(and `fields_stylesheet`). `template` then renders the *background*: everything that
+is the same for a whole batch, from a `certificates.rendering.BatchPage` (`page`:
+issuer, languages, digits, dates, title) and `background_data(context)` (`data`:
+plain values, e.g. the programme and the holder's grammatical gender). It cannot see
+the holder, so it cannot print another holder's name by mistake. Where a field goes,
+it leaves an empty box `<div data-slot="holder-name-ar"></div>` with a fixed size;
+`fields_template` renders the holder's values into elements with the same
+`data-slot`, which are placed exactly over those boxes. The background is laid out
+once per process and drawn once per file; only the fields are laid out per document.
 """
 
 from __future__ import annotations
@@ -96,6 +107,9 @@ class DocumentKind:
     prefetch_related: tuple[str, ...] = ()
     bulk_selections: tuple[BulkSelection, ...] = ()
     stylesheet: str = ""
+    fields_template: str = ""
+    fields_stylesheet: str = ""
+    background_data: Callable[[dict], dict] = lambda context: {}
 
     def __post_init__(self):
         if "." not in self.code:
@@ -112,6 +126,16 @@ class DocumentKind:
                 f"{self.code}: {self.model._meta.label} needs an access_rule so that "
                 "issuing can be scoped."
             )
+
+        if self.fields_template and self.paged:
+            raise ImproperlyConfigured(
+                f"{self.code}: a kind with a fields_template is one page; it can't be "
+                "paged=True."
+            )
+
+    @property
+    def layered(self) -> bool:
+        return bool(self.fields_template)
 
     @property
     def page_css_size(self) -> str:

@@ -121,8 +121,56 @@ def logo_uri(issuer) -> str:
     return static_file_uri("certificates/emblem.svg")
 
 
+class _Languages:
+    """Which languages a document shows and in which direction (needs `language`)."""
+
+    language: str
+
+    @property
+    def show_ar(self) -> bool:
+        return self.language in ("ar", "ar-en")
+
+    @property
+    def show_en(self) -> bool:
+        return self.language in ("en", "ar-en")
+
+    @property
+    def primary_language(self) -> str:
+        return "en" if self.language == "en" else "ar"
+
+    @property
+    def direction(self) -> str:
+        return "ltr" if self.language == "en" else "rtl"
+
+
+@dataclass(frozen=True)
+class BatchIssuer:
+    name_ar: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class BatchPage(_Languages):
+    """What a layered kind's background may show: nothing that names the holder.
+
+    Documents whose `BatchPage` is equal share one background (laid out once).
+    `data` holds the kind's `background_data`, as sorted (key, value) pairs.
+    """
+
+    kind_code: str
+    language: str
+    digits: str
+    issuer: BatchIssuer
+    logo: str
+    issued_on: datetime.date
+    valid_until: datetime.date | None
+    title_ar: str
+    title_en: str
+    data: tuple = ()
+
+
 @dataclass
-class PreparedDocument:
+class PreparedDocument(_Languages):
     """Everything needed to render one document, computed before any row is written."""
 
     kind: DocumentKind
@@ -149,20 +197,22 @@ class PreparedDocument:
         return format_code(self.code)
 
     @property
-    def show_ar(self) -> bool:
-        return self.language in ("ar", "ar-en")
-
-    @property
-    def show_en(self) -> bool:
-        return self.language in ("en", "ar-en")
-
-    @property
-    def primary_language(self) -> str:
-        return "en" if self.language == "en" else "ar"
-
-    @property
-    def direction(self) -> str:
-        return "ltr" if self.language == "en" else "rtl"
+    def batch_page(self) -> BatchPage:
+        data = self.kind.background_data(self.data)
+        return BatchPage(
+            kind_code=self.kind.code,
+            language=self.language,
+            digits=self.digits,
+            issuer=BatchIssuer(
+                str(self.issuer.name_ar), str(self.issuer.name_en or "")
+            ),
+            logo=self.logo,
+            issued_on=self.issued_on,
+            valid_until=self.valid_until,
+            title_ar=self.title_ar,
+            title_en=self.title_en,
+            data=tuple(sorted(data.items())),
+        )
 
     @property
     def verify_url(self) -> str:
@@ -179,17 +229,48 @@ class PreparedDocument:
         return f"{self.title_ar} — {self.holder_name_ar}"
 
 
-def fragment_html(doc: PreparedDocument, index: int) -> str:
-    """The kind's template for one document, inside its <section> with an anchor id."""
+def _section(doc: _Languages, kind: DocumentKind, body: str, attrs: str) -> str:
+    return (
+        f'<section class="document {escape(kind.orientation)} lang-{doc.language}" '
+        f"{attrs} "
+        f'lang="{doc.primary_language}" dir="{doc.direction}">{body}</section>'
+    )
+
+
+def fragment_html(doc: PreparedDocument, index: int, *, background: int = -1) -> str:
+    """One document inside its <section> with an anchor id.
+
+    For a layered kind, the fields template, with the index of its background.
+    """
+    template = doc.kind.fields_template if background >= 0 else doc.kind.template
     with translation.override(doc.primary_language):
         body = render_to_string(
-            doc.kind.template, {"doc": doc, "data": doc.data, "kind": doc.kind}
+            template, {"doc": doc, "data": doc.data, "kind": doc.kind}
         )
-    return (
-        f'<section class="document {escape(doc.kind.orientation)}" '
-        f'id="doc-{index}" lang="{doc.primary_language}" dir="{doc.direction}">'
-        f"{body}</section>"
+    attrs = f'id="doc-{index}"'
+    if background >= 0:
+        attrs += f' data-background="{background}"'
+    return _section(doc, doc.kind, body, attrs)
+
+
+def background_html(page: BatchPage, kind: DocumentKind) -> str:
+    """A layered kind's background page: its template with the batch's values only."""
+    with translation.override(page.primary_language):
+        body = render_to_string(kind.template, {"page": page, "data": dict(page.data)})
+    title = page.title_ar if page.primary_language == "ar" else page.title_en
+    return wrap_html(
+        [_section(page, kind, body, 'class="background"')],
+        title=title or page.title_ar,
+        language=page.primary_language,
     )
+
+
+def fields_stylesheets(kind: DocumentKind) -> list[str]:
+    page = f"@page {{ size: {kind.page_css_size}; margin: 0; }}"
+    texts = [_static_text("certificates/pdf/fields.css"), page]
+    if kind.fields_stylesheet:
+        texts.append(_kind_css(kind.fields_stylesheet))
+    return texts
 
 
 def wrap_html(fragments: list[str], *, title: str, language: str) -> str:
@@ -205,30 +286,66 @@ def wrap_html(fragments: list[str], *, title: str, language: str) -> str:
 def build_batch(prepared: list[PreparedDocument], *, combined: bool) -> dict:
     """The picklable job for `PdfEngine.render` (or a worker process)."""
     first = prepared[0]
-    fragments = [fragment_html(doc, i) for i, doc in enumerate(prepared)]
+    kind = first.kind
     seconds = getattr(settings, "CERTIFICATES_RENDER_TIME_LIMIT", DEFAULT_TIME_LIMIT)
-    return {
-        "html": wrap_html(
-            fragments, title=first.pdf_title, language=first.primary_language
-        ),
-        "css": stylesheets_for(first.kind),
+    job = {
         "doc_ids": [f"doc-{i}" for i in range(len(prepared))],
         "titles": [doc.pdf_title for doc in prepared],
         "combined": combined,
         "seconds": seconds * len(prepared),
     }
+    if kind.layered:
+        pages: dict[BatchPage, int] = {}
+        fragments, page_backgrounds = [], []
+        for i, doc in enumerate(prepared):
+            index = pages.setdefault(doc.batch_page, len(pages))
+            page_backgrounds.append(index)
+            fragments.append(fragment_html(doc, i, background=index))
+        job.update(
+            css=fields_stylesheets(kind),
+            backgrounds=[_background_html_cached(page, kind) for page in pages],
+            background_css=stylesheets_for(kind),
+            page_backgrounds=page_backgrounds,
+        )
+    else:
+        fragments = [fragment_html(doc, i) for i, doc in enumerate(prepared)]
+        job["css"] = stylesheets_for(kind)
+    job["html"] = wrap_html(
+        fragments, title=first.pdf_title, language=first.primary_language
+    )
+    return job
+
+
+_BACKGROUND_HTML: dict[BatchPage, str] = {}
+
+
+def _background_html_cached(page: BatchPage, kind: DocumentKind) -> str:
+    """The background's HTML (a bulk run renders the same one for each chunk)."""
+    html = _BACKGROUND_HTML.get(page)
+    if html is None:
+        if len(_BACKGROUND_HTML) >= 64:
+            _BACKGROUND_HTML.pop(next(iter(_BACKGROUND_HTML)))
+        html = _BACKGROUND_HTML[page] = background_html(page, kind)
+    return html
 
 
 def render_documents(
     prepared: list[PreparedDocument], *, combined: bool = False
 ) -> BatchResult:
     """Render documents of one kind and language in this process."""
-    job = build_batch(prepared, combined=combined)
+    return render_job(build_batch(prepared, combined=combined))
+
+
+def render_job(job: dict) -> BatchResult:
+    """Carry out a `build_batch` job in this process."""
     return get_engine().render(
         job["html"],
         job["css"],
         doc_ids=job["doc_ids"],
         titles=job["titles"],
-        combined=combined,
+        combined=job["combined"],
         seconds=job["seconds"],
+        backgrounds=job.get("backgrounds"),
+        background_css=job.get("background_css"),
+        page_backgrounds=job.get("page_backgrounds"),
     )

@@ -235,6 +235,18 @@ def _graduation_context(student: Student) -> dict:
     }
 
 
+def _graduation_background(context: dict) -> dict:
+    """What the certificate's background shows: the same for a cohort's graduates."""
+    programme = context["programme"]
+    return {
+        "sex": context["student"].person.sex,
+        "programme_ar": programme.name_ar,
+        "programme_en": programme.name_en,
+        "intake": context["intake"],
+        "graduation_year": context["graduation_year"],
+    }
+
+
 def _graduates_of_cohort(params: dict):
     return Student.objects.filter(
         cohort_id=params["cohort"], status=StudentStatus.GRADUATED
@@ -256,6 +268,9 @@ register_document_kind(
         model=Student,
         template="students/documents/graduation_certificate.html",
         stylesheet="students/documents/certificate.css",
+        fields_template="students/documents/graduation_certificate_fields.html",
+        fields_stylesheet="students/documents/certificate_fields.css",
+        background_data=_graduation_background,
         orientation="landscape",
         holder=lambda s: s.person,
         issuer=lambda s: s.cohort.institute,

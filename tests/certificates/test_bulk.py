@@ -88,10 +88,10 @@ def test_a_render_failure_in_a_chunk_is_isolated(world, graduates, monkeypatch):
     broken = graduates[1]
     original = rendering.fragment_html
 
-    def fragment(doc, index):
+    def fragment(doc, index, **kwargs):
         if doc.achievement.pk == broken.pk:
             return "<broken"
-        return original(doc, index)
+        return original(doc, index, **kwargs)
 
     monkeypatch.setattr(rendering, "fragment_html", fragment)
     outcome = documents_issue_many(
