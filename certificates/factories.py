@@ -28,7 +28,9 @@ ARABIC_NAMES = [
 ]
 
 
-def graduate(institute, *, name_ar=None, name_en=None, graduated=True, index=0):
+def graduate(
+    institute, *, name_ar=None, name_en=None, graduated=True, index=0, sex="F"
+):
     """A student of `institute` with five enrolments and passing results."""
     from curriculum.factories import version_with_courses
     from curriculum.models import CurriculumVersion
@@ -47,7 +49,7 @@ def graduate(institute, *, name_ar=None, name_en=None, graduated=True, index=0):
     person = PersonFactory(
         name_ar=name_ar or default_ar,
         name_en=name_en if name_en is not None else default_en,
-        sex="F",
+        sex=sex,
         birth_date=datetime.date(2003, 1, 1)
         + datetime.timedelta(days=random.randrange(1000)),  # noqa: S311
     )

@@ -85,6 +85,7 @@ _CACHE_MIN = 2048  # bytes; smaller streams (page contents) are rarely repeated
 _CACHE_MAX = 1 << 20  # large images are not kept: at most 64 MB in the cache
 _CACHE_ENTRIES = 64
 _BACKGROUNDS_KEPT = 32  # laid-out background pages kept per process
+_POOL_GLYPHS = 3000  # glyphs in the single documents' font pool before it restarts
 _compressed: dict[bytes, bytes] = {}
 
 
@@ -180,7 +181,9 @@ class _FrozenObject(pydyf.Object):
 
 
 _original_fonts_dictionary = weasyprint_pdf.build_fonts_dictionary
-_fonts_cache: dict = {}
+# (fonts, key, dictionary, frozen objects) of the last file written; replaced whole,
+# so a thread that reads it never sees half of an entry.
+_last_fonts: tuple | None = None
 
 
 def _fonts_once(pdf, fonts, compress, subset, options):
@@ -193,8 +196,8 @@ def _fonts_once(pdf, fonts, compress, subset, options):
     built and serialised for the first file and written again as bytes for the next
     ones when the fonts, their glyphs and the first object number are unchanged.
     """
+    global _last_fonts
     key = (
-        id(fonts),
         len(pdf.objects),
         compress,
         subset,
@@ -202,21 +205,15 @@ def _fonts_once(pdf, fonts, compress, subset, options):
         options["pdf_version"],
         tuple((k, len(f.to_unicode), len(f.widths)) for k, f in fonts.items()),
     )
-    if _fonts_cache.get("fonts") is fonts and _fonts_cache.get("key") == key:
-        for frozen in _fonts_cache["objects"]:
+    last = _last_fonts
+    if last is not None and last[0] is fonts and last[1] == key:
+        for frozen in last[3]:
             pdf.add_object(_FrozenObject(frozen.data, frozen.compressible))
-        return _fonts_cache["dictionary"]
+        return last[2]
     first = len(pdf.objects)
     dictionary = _original_fonts_dictionary(pdf, fonts, compress, subset, options)
-    _fonts_cache.clear()
-    _fonts_cache.update(
-        fonts=fonts,
-        key=key,
-        dictionary=dictionary,
-        objects=[
-            _FrozenObject(obj.data, obj.compressible) for obj in pdf.objects[first:]
-        ],
-    )
+    frozen = [_FrozenObject(obj.data, obj.compressible) for obj in pdf.objects[first:]]
+    _last_fonts = (fonts, key, dictionary, frozen)
     return dictionary
 
 
@@ -473,6 +470,10 @@ class PdfEngine:
     def __init__(self, allowed_roots):
         self.font_config = FontConfiguration()
         self.fetcher = SafeURLFetcher(tuple(allowed_roots) + FONT_DIRS)
+        # WeasyPrint objects are not made for two threads at once (a threaded
+        # development server): one render at a time per engine.
+        self._lock = threading.RLock()
+        self._fonts_pool: dict = {}
         self._stylesheets: dict[str, CSS] = {}
         self._image_cache: dict = {}
         self._backgrounds: dict[str, Background] = {}
@@ -524,6 +525,21 @@ class PdfEngine:
                 self._backgrounds.pop(next(iter(self._backgrounds)))
             self._backgrounds[key] = background
         return background
+
+    def _single_fonts(self) -> dict:
+        """The fonts of single layered documents: one pool for the process.
+
+        A single certificate drawn with the pool's fonts replays its background
+        (`Background.form_for`) and, once the pool holds every letter its names use,
+        reuses the subset font files and their serialised dictionaries instead of
+        subsetting again (the files embed the pool's glyphs, not only their own: a
+        few kB more). HarfBuzz subsets from the full font each time, so a pool that
+        grows stays correct; the pool starts again past `_POOL_GLYPHS` glyphs.
+        """
+        glyphs = sum(len(font.to_unicode) for font in self._fonts_pool.values())
+        if glyphs > _POOL_GLYPHS:
+            self._fonts_pool = {}
+        return self._fonts_pool
 
     def _layered_layout(
         self,
@@ -596,7 +612,7 @@ class PdfEngine:
         PDF for printing. With `backgrounds`, `html` holds only each document's fields
         (one page each) and document i is drawn over `backgrounds[page_backgrounds[i]]`.
         """
-        with time_limit(seconds):
+        with self._lock, time_limit(seconds):
             if backgrounds:
                 document = self._layered_layout(
                     html,
@@ -624,7 +640,12 @@ class PdfEngine:
             combined_pdf = (
                 document.write_pdf(pdf_variant=PDF_VARIANT) if combined else None
             )
-            shared_fonts = document.fonts if combined else None
+            if combined:
+                shared_fonts = document.fonts
+            elif backgrounds and weasyprint_fonts.harfbuzz_subset:
+                shared_fonts = self._single_fonts()
+            else:
+                shared_fonts = None
             results = []
             for i, title in enumerate(titles):
                 pages = document.pages[bounds[i] : bounds[i + 1]]

@@ -23,7 +23,7 @@ from django.utils.html import escape
 
 from .codes import format_code
 from .pdfengine import BatchResult, PdfEngine
-from .registry import DocumentKind
+from .registry import DocumentKind, get_kind
 
 DEFAULT_TIME_LIMIT = 30.0
 logger = logging.getLogger(__name__)
@@ -303,7 +303,7 @@ def build_batch(prepared: list[PreparedDocument], *, combined: bool) -> dict:
             fragments.append(fragment_html(doc, i, background=index))
         job.update(
             css=fields_stylesheets(kind),
-            backgrounds=[_background_html_cached(page, kind) for page in pages],
+            backgrounds=[_background_html_cached(page) for page in pages],
             background_css=stylesheets_for(kind),
             page_backgrounds=page_backgrounds,
         )
@@ -316,17 +316,10 @@ def build_batch(prepared: list[PreparedDocument], *, combined: bool) -> dict:
     return job
 
 
-_BACKGROUND_HTML: dict[BatchPage, str] = {}
-
-
-def _background_html_cached(page: BatchPage, kind: DocumentKind) -> str:
+@functools.lru_cache(maxsize=64)
+def _background_html_cached(page: BatchPage) -> str:
     """The background's HTML (a bulk run renders the same one for each chunk)."""
-    html = _BACKGROUND_HTML.get(page)
-    if html is None:
-        if len(_BACKGROUND_HTML) >= 64:
-            _BACKGROUND_HTML.pop(next(iter(_BACKGROUND_HTML)))
-        html = _BACKGROUND_HTML[page] = background_html(page, kind)
-    return html
+    return background_html(page, get_kind(page.kind_code))
 
 
 def render_documents(
