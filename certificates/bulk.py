@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 import multiprocessing
 import os
 import re
@@ -55,7 +56,13 @@ from .services import (
 )
 
 logger = logging.getLogger(__name__)
-CHUNK_SIZE = 50
+# Documents laid out together (at most): fixed costs per chunk (parsing set-up, font
+# subsetting, the chunk's printout) shrink with bigger chunks; measured on 1,000
+# graduation certificates, 100 took 10–11 s and 50 took 11–13 s.
+CHUNK_SIZE = 100
+# Fewer documents than this per core are rendered in this process: starting a worker
+# (~0.5 s) costs more than rendering them.
+MIN_CHUNK = 20
 
 
 @dataclass
@@ -223,7 +230,6 @@ def documents_issue_many(
     """
     kind = get_kind(kind) if isinstance(kind, str) else kind
     processes = processes or _processes()
-    chunk_size = 1 if kind.paged else (chunk_size or CHUNK_SIZE)
     outcome = BulkOutcome()
     content_type = ContentType.objects.get_for_model(kind.model)
 
@@ -329,6 +335,13 @@ def documents_issue_many(
                     )
         progress(len(chunk))
 
+    if kind.paged:
+        chunk_size = 1
+    else:
+        # Middle-sized runs are split so that every core gets a share.
+        chunk_size = chunk_size or max(
+            MIN_CHUNK, min(CHUNK_SIZE, math.ceil(len(prepared) / processes))
+        )
     chunks = [prepared[i : i + chunk_size] for i in range(0, len(prepared), chunk_size)]
     _render_chunks(chunks, processes=processes, on_chunk=on_chunk)
 

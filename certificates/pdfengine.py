@@ -85,6 +85,7 @@ _CACHE_MIN = 2048  # bytes; smaller streams (page contents) are rarely repeated
 _CACHE_MAX = 1 << 20  # large images are not kept: at most 64 MB in the cache
 _CACHE_ENTRIES = 64
 _BACKGROUNDS_KEPT = 32  # laid-out background pages kept per process
+_IMAGES_KEPT = 500  # images (logos, QR codes) WeasyPrint keeps between renders
 _POOL_GLYPHS = 3000  # glyphs in the single documents' font pool before it restarts
 _compressed: dict[bytes, bytes] = {}
 
@@ -500,6 +501,10 @@ class PdfEngine:
         source = (_FieldsHTML if fields else HTML)(
             string=html, url_fetcher=self.fetcher, base_url="file:///"
         )
+        if len(self._image_cache) > _IMAGES_KEPT:
+            # WeasyPrint keeps every image by URL, and every QR code is a new data:
+            # URL: without a bound a web process would keep them all.
+            self._image_cache.clear()
         return source.render(
             stylesheets=stylesheets,
             font_config=self.font_config,

@@ -6,9 +6,12 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
 import functools
 import logging
+import struct
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,10 +48,32 @@ def qr_data_uri(payload: str) -> str:
     while a tiny PNG is decoded once by Pillow; both are generated locally by segno.
     The mask is fixed (`QR_MASK`): every mask is valid QR that every reader decodes
     (the format bits name it); letting segno score all eight took 2.8 ms per code
-    instead of 0.8 ms, in the bulk run's single parent process.
+    instead of 0.8 ms, in the bulk run's single parent process. Byte mode is given
+    (the URL is bytes anyway; segno's mode detection took 0.35 ms) and the PNG is
+    written by `_qr_png` (0.15 ms instead of segno's 0.58 ms, same pixels).
     """
-    return segno.make(payload, error="m", mask=QR_MASK, micro=False).png_data_uri(
-        scale=1, border=0
+    code = segno.make(payload, error="m", mask=QR_MASK, micro=False, mode="byte")
+    return "data:image/png;base64," + base64.b64encode(_qr_png(code.matrix)).decode()
+
+
+def _png_chunk(tag: bytes, data: bytes) -> bytes:
+    crc = zlib.crc32(tag + data) & 0xFFFFFFFF
+    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", crc)
+
+
+def _qr_png(matrix) -> bytes:
+    """A 1-bit greyscale PNG of a QR matrix (rows of 0 = light, 1 = dark), no border."""
+    rows = []
+    for row in matrix:
+        bits = "".join("0" if dark else "1" for dark in row)
+        bits += "1" * (-len(bits) % 8)  # pad each row to whole bytes, light
+        rows.append(b"\0" + int(bits, 2).to_bytes(len(bits) // 8, "big"))
+    header = struct.pack(">IIBBBBB", len(matrix[0]), len(matrix), 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
+        + _png_chunk(b"IEND", b"")
     )
 
 

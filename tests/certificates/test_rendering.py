@@ -197,3 +197,50 @@ def test_cached_stream_compression_is_plain_zlib():
     second.compress(data[100:])
     assert second.flush() == packed
     assert zlib.decompress(packed) == data
+
+
+def test_qr_png_has_the_pixels_segno_draws():
+    import base64
+
+    import segno
+    from PIL import Image
+
+    from certificates.rendering import QR_MASK, qr_data_uri
+
+    for payload in ("https://example.org/ar/verify/ABCDE-FGHIJ-KLMNP-QRSTV/", "x" * 90):
+        ours = Image.open(
+            io.BytesIO(base64.b64decode(qr_data_uri(payload).split(",", 1)[1]))
+        )
+        reference = segno.make(payload, error="m", mask=QR_MASK, micro=False)
+        theirs = Image.open(
+            io.BytesIO(
+                base64.b64decode(
+                    reference.png_data_uri(scale=1, border=0).split(",", 1)[1]
+                )
+            )
+        )
+        assert ours.size == theirs.size
+        assert ours.convert("L").tobytes() == theirs.convert("L").tobytes()
+
+
+def test_the_image_cache_of_an_engine_is_bounded(grad_a, monkeypatch):
+    """Every QR code is a new image URL: a long-lived process must not keep them all."""
+    import datetime
+
+    from certificates import pdfengine
+    from certificates.registry import get_kind
+    from certificates.rendering import get_engine, render_documents
+    from certificates.services import document_prepare
+
+    monkeypatch.setattr(pdfengine, "_IMAGES_KEPT", 2)
+    for serial in range(5):
+        prepared = document_prepare(
+            kind=get_kind(GRADUATION_CERTIFICATE),
+            achievement=grad_a,
+            language="ar-en",
+            digits="arab",
+            issued_on=datetime.date(2026, 7, 1),
+            serial_number=serial + 1,
+        )
+        render_documents([prepared])
+    assert len(get_engine()._image_cache) <= 4
