@@ -97,7 +97,7 @@ def generate(count: int) -> None:
         people = []
         for i in range(existing, count):
             ar, en = ARABIC_NAMES[i % len(ARABIC_NAMES)]
-            sex = "M" if i % len(ARABIC_NAMES) in MALE_NAMES else "F"
+            sex = "m" if i % len(ARABIC_NAMES) in MALE_NAMES else "f"
             birth = datetime.date(2003, 1, 1) + datetime.timedelta(days=i % 900)
             person = Person(
                 national_id=national_id_for(birth, sex, serial=i // 900 * 5 + 1),

@@ -11,6 +11,7 @@ import random
 from decimal import Decimal
 
 from institutes.factories import scope_sample
+from institutes.national_id import Sex
 
 from .models import IssuedDocument
 
@@ -29,7 +30,7 @@ ARABIC_NAMES = [
 
 
 def graduate(
-    institute, *, name_ar=None, name_en=None, graduated=True, index=0, sex="F"
+    institute, *, name_ar=None, name_en=None, graduated=True, index=0, sex=Sex.FEMALE
 ):
     """A student of `institute` with five enrolments and passing results."""
     from curriculum.factories import version_with_courses

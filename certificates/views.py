@@ -389,6 +389,7 @@ def _job_state(job: BulkJob) -> dict:
         "failures": job.failures,
         "error": job.error,
         "finished": job.status in (BulkJobStatus.DONE, BulkJobStatus.FAILED),
+        "empty": job.status == BulkJobStatus.DONE and not job.combined_pdf,
         "downloads": {
             "pdf": reverse("certificates_admin:bulk_download", args=[job.pk, "pdf"])
             if job.combined_pdf

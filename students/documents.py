@@ -18,6 +18,7 @@ from certificates.registry import (
     register_document_kind,
 )
 from institutes.models import Institute
+from institutes.national_id import Sex
 
 from .models import Cohort, Enrolment, Student, StudentStatus, academic_year_label
 from .selectors import academic_record
@@ -66,6 +67,7 @@ def _letter_context(enrolment: Enrolment) -> dict:
     student = enrolment.student
     return {
         "student": student,
+        "female": student.person.sex == Sex.FEMALE,
         "enrolment": enrolment,
         "programme": _programme(enrolment.cohort),
         "academic_year": academic_year_label(enrolment.academic_year),
@@ -239,7 +241,8 @@ def _graduation_background(context: dict) -> dict:
     """What the certificate's background shows: the same for a cohort's graduates."""
     programme = context["programme"]
     return {
-        "sex": context["student"].person.sex,
+        # The Arabic wording agrees with the graduate: «الطالبة … أتمت» or «الطالب … أتم».
+        "female": context["student"].person.sex == Sex.FEMALE,
         "programme_ar": programme.name_ar,
         "programme_en": programme.name_en,
         "intake": context["intake"],

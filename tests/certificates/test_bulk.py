@@ -163,3 +163,20 @@ def test_worker_processes_render_the_same_documents(world, graduates):
             in pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text()
         )
     assert len(pypdf.PdfReader(io.BytesIO(outcome.combined_pdf)).pages) == 4
+
+
+def test_a_run_with_nobody_to_print_says_so(client, world):
+    from students.factories import CohortFactory
+
+    empty = CohortFactory(institute=world.a.institute, intake_year=2024)
+    client.force_login(world.a.admin)
+    url = reverse(
+        "certificates_admin:bulk_new", args=[f"{GRADUATION_CERTIFICATE}:cohort"]
+    )
+    client.post(url, {"cohort": empty.pk, "language": "ar-en", "digits": "arab"})
+    job = BulkJob.objects.get()
+    state = client.get(reverse("certificates_admin:bulk_status", args=[job.pk])).json()
+    assert state["finished"] and state["empty"] and state["downloads"]["pdf"] is None
+    page = client.get(reverse("certificates_admin:bulk_job", args=[job.pk]))
+    assert "لا شيء للطباعة" in page.content.decode()
+    assert 'data-role="empty" hidden' not in page.content.decode()

@@ -18,6 +18,7 @@ from certificates.rendering import (
     render_documents,
 )
 from certificates.services import document_prepare
+from institutes.national_id import Sex
 from students.documents import GRADUATION_CERTIFICATE
 
 
@@ -55,7 +56,7 @@ def test_the_background_cannot_show_the_holder(three):
 def test_graduates_of_one_cohort_share_one_background(world, three):
     from certificates.factories import graduate
 
-    male = graduate(world.a.institute, index=9, sex="M")
+    male = graduate(world.a.institute, index=9, sex=Sex.MALE)
     job = build_batch(_prepare([*three, male]), combined=True)
     assert len(job["backgrounds"]) == 2
     assert job["page_backgrounds"] == [0, 0, 0, 1]
@@ -196,3 +197,14 @@ def test_a_single_certificate_after_others_has_every_letter_drawn(world, three):
     drawn = _drawn_glyphs(pdf)
     for letter in "ظغضثZQ":
         assert any(letter in chars and ok for chars, ok in drawn.items()), letter
+
+
+def test_the_wording_agrees_with_the_graduate(world, three):
+    from certificates.factories import graduate
+
+    male = graduate(world.a.institute, index=9, sex=Sex.MALE)
+    woman, man = render_documents(_prepare([three[0], male]), combined=True).documents
+    her = pypdf.PdfReader(io.BytesIO(woman.pdf)).pages[0].extract_text()
+    his = pypdf.PdfReader(io.BytesIO(man.pdf)).pages[0].extract_text()
+    assert "بأن الطالبة" in her and "وتخرجت" in her
+    assert "بأن الطالبة" not in his and "وتخرج في" in his

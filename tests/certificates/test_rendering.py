@@ -244,3 +244,15 @@ def test_the_image_cache_of_an_engine_is_bounded(grad_a, monkeypatch):
         )
         render_documents([prepared])
     assert len(get_engine()._image_cache) <= 4
+
+
+@pytest.mark.parametrize(("sex", "word"), [("f", "مقيدة"), ("m", "مقيد ")])
+def test_enrolment_letter_agrees_with_the_student(world, sex, word):
+    from certificates.factories import graduate
+    from students.documents import ENROLMENT_LETTER
+
+    student = graduate(world.a.institute, graduated=False, sex=sex)
+    enrolment = student.enrolments.order_by("-academic_year").first()
+    doc = document_issue(kind=ENROLMENT_LETTER, achievement=enrolment, issued_by=None)
+    text = _text(doc.document.pdf.read())
+    assert word in text

@@ -23,6 +23,7 @@
       return li;
     }));
     failures.hidden = state.failures.length === 0;
+    root.querySelector('[data-role="empty"]').hidden = !state.empty;
     const downloads = root.querySelector('[data-role="downloads"]');
     if (state.downloads.pdf) {
       downloads.querySelector('[data-link="pdf"]').href = state.downloads.pdf;
