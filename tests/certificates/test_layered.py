@@ -3,6 +3,8 @@
 import datetime
 import io
 import re
+import shutil
+import subprocess
 
 import pdfplumber
 import pypdf
@@ -208,3 +210,34 @@ def test_the_wording_agrees_with_the_graduate(world, three):
     his = pypdf.PdfReader(io.BytesIO(man.pdf)).pages[0].extract_text()
     assert "بأن الطالبة" in her and "وتخرجت" in her
     assert "بأن الطالبة" not in his and "وتخرج في" in his
+
+
+PDFTOPPM, ZBARIMG = shutil.which("pdftoppm"), shutil.which("zbarimg")
+
+
+@pytest.mark.skipif(
+    not (PDFTOPPM and ZBARIMG),
+    reason="needs pdftoppm (poppler-utils) and zbarimg (zbar-tools)",
+)
+def test_the_printed_qr_code_scans_to_the_verification_page(three, tmp_path):
+    """As a phone would: the page rendered to an image, the QR code read from it."""
+    prepared = _prepare(three[:1])
+    result = render_documents(prepared, combined=True)
+    for name, pdf in (
+        ("alone", result.documents[0].pdf),
+        ("printout", result.combined),
+    ):
+        (tmp_path / f"{name}.pdf").write_bytes(pdf)
+        subprocess.run(
+            [PDFTOPPM, "-r", "200", "-png", "-singlefile", f"{name}.pdf", name],
+            cwd=tmp_path,
+            check=True,
+        )
+        scan = subprocess.run(
+            [ZBARIMG, "--quiet", "--raw", f"{name}.png"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert scan.stdout.strip() == prepared[0].verify_url
