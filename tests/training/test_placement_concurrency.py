@@ -57,7 +57,10 @@ def _race(block, ward, students, start_date, end_date):
     return outcomes
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback as every transactional test of the suite: a plain flush would
+# re-create content types under new ids, and the next serialized test could not
+# restore the migrated rows (PostgreSQL; it depended on which tests shared a worker).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_simultaneous_bookings_for_the_last_place_give_one_success():
     site = make_site("race")
     block = site.block
@@ -85,7 +88,7 @@ def test_twenty_simultaneous_bookings_for_the_last_place_give_one_success():
     assert Placement.objects.filter(ward=site.ward).count() == 2
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_multi_day_bookings_never_overbook_any_day():
     site = make_site("race2")
     block = site.block
