@@ -202,15 +202,7 @@ def naive(kind, students) -> float:
     start = time.perf_counter()
     for i, student in enumerate(students):
         job = build_batch([_prepared(kind, student, 100000 + i)], combined=False)
-        PdfEngine(roots).render(
-            job["html"],
-            job["css"],
-            doc_ids=job["doc_ids"],
-            titles=job["titles"],
-            backgrounds=job.get("backgrounds"),
-            background_css=job.get("background_css"),
-            page_backgrounds=job.get("page_backgrounds"),
-        )
+        PdfEngine(roots).run(job)
     return time.perf_counter() - start
 
 

@@ -579,6 +579,20 @@ class PdfEngine:
         ]
         return document
 
+    def run(self, job: dict) -> BatchResult:
+        """`render` for a job dictionary (`certificates.rendering.build_batch`)."""
+        return self.render(
+            job["html"],
+            job["css"],
+            doc_ids=job["doc_ids"],
+            titles=job["titles"],
+            combined=job.get("combined", False),
+            seconds=job.get("seconds", 0),
+            backgrounds=job.get("backgrounds"),
+            background_css=job.get("background_css"),
+            page_backgrounds=job.get("page_backgrounds"),
+        )
+
     def _write(
         self, document: Document, pages, title: str | None, *, fonts=None
     ) -> bytes:
@@ -673,17 +687,6 @@ def init_worker(allowed_roots) -> None:
 def render_in_worker(job: dict) -> dict:
     """Render one chunk in a worker; never raises (errors come back as text)."""
     try:
-        result = _worker_engine.render(
-            job["html"],
-            job["css"],
-            doc_ids=job["doc_ids"],
-            titles=job["titles"],
-            combined=job.get("combined", False),
-            seconds=job.get("seconds", 0),
-            backgrounds=job.get("backgrounds"),
-            background_css=job.get("background_css"),
-            page_backgrounds=job.get("page_backgrounds"),
-        )
-        return {"ok": True, "result": result}
+        return {"ok": True, "result": _worker_engine.run(job)}
     except BaseException as exc:  # noqa: BLE001 - reported per chunk, then retried
         return {"ok": False, "error": f"{type(exc).__name__}: {exc}"}

@@ -356,14 +356,4 @@ def render_documents(
 
 def render_job(job: dict) -> BatchResult:
     """Carry out a `build_batch` job in this process."""
-    return get_engine().render(
-        job["html"],
-        job["css"],
-        doc_ids=job["doc_ids"],
-        titles=job["titles"],
-        combined=job["combined"],
-        seconds=job["seconds"],
-        backgrounds=job.get("backgrounds"),
-        background_css=job.get("background_css"),
-        page_backgrounds=job.get("page_backgrounds"),
-    )
+    return get_engine().run(job)

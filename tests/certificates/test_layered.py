@@ -130,15 +130,7 @@ def test_a_field_without_a_slot_is_refused_by_name(three):
     html = job["html"].replace('data-slot="serial"', 'data-slot="nowhere"')
     engine = PdfEngine(allowed_roots())
     with pytest.raises(LayoutError, match="nowhere"):
-        engine.render(
-            html,
-            job["css"],
-            doc_ids=job["doc_ids"],
-            titles=job["titles"],
-            backgrounds=job["backgrounds"],
-            background_css=job["background_css"],
-            page_backgrounds=job["page_backgrounds"],
-        )
+        engine.run({**job, "html": html})
 
 
 def test_a_background_longer_than_a_page_is_refused(three):
