@@ -183,8 +183,8 @@ def main() -> None:
     from institutes.factories import UserFactory
     from students.models import Student
     from training.models import Placement, RotationBlock, WardShiftLoad
-    from training.placement_selectors import hospital_grid, ward_schedule, weeks_from
-    from training.placement_services import (
+    from training.placements.selectors import hospital_grid, ward_schedule, weeks_from
+    from training.placements.services import (
         block_ward_set,
         placement_book,
         proposal_apply,

@@ -57,9 +57,9 @@ def generate(*, staff: int, hospitals: int, attendance: int, seed: int) -> None:
 
     from institutes.arabic import normalize_for_search
     from institutes.models import Hospital, Person, Specialty, Ward
-    from training.factories_staff import make_national_id
     from training.models import JobCategory, StaffMember, Topic
-    from training.staff_compliance import status_sync
+    from training.staff.compliance import status_sync
+    from training.staff.factories import make_national_id
 
     rng = random.Random(seed)
     call_command("migrate", verbosity=0)
@@ -315,13 +315,13 @@ def measure() -> dict:
         StaffTopicStatus,
         TrainingSession,
     )
-    from training.staff_selectors import (
+    from training.staff.selectors import (
         hospital_compliance,
         national_overview,
         session_roster,
         staff_record,
     )
-    from training.staff_services import RosterEntry, roster_save
+    from training.staff.services import RosterEntry, roster_save
 
     User = get_user_model()
     authority, _ = User.objects.get_or_create(
@@ -422,7 +422,7 @@ def measure() -> dict:
     # Leave the database as generated.
     Attendance.objects.filter(session__in=[big, small]).delete()
     Registration.objects.filter(session__in=[big, small]).delete()
-    from training.staff_compliance import status_sync
+    from training.staff.compliance import status_sync
 
     status_sync([s for s, _p in people])
     big.delete()

@@ -1,5 +1,13 @@
+import sys
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+#: Task modules' old import paths → new ones. Queued background tasks are stored by
+#: their import path; tasks queued before the training app was split into wings
+#: (2026-12) still name the old module. Remove after 2027-03-01, once no queue holds
+#: such a task (docs/architecture.md, "Training: two wings").
+LEGACY_TASK_MODULES = {"training.staff_tasks": "training.staff.tasks"}
 
 
 class TrainingConfig(AppConfig):
@@ -8,6 +16,10 @@ class TrainingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import placement_hooks
+        import importlib
 
-        placement_hooks.connect()
+        from .placements import hooks
+
+        hooks.connect()
+        for old, new in LEGACY_TASK_MODULES.items():
+            sys.modules.setdefault(old, importlib.import_module(new))

@@ -5,9 +5,9 @@ graduates through its clinical record, then the staff, who include a few of thos
 graduates hired at Karnak hospital.
 """
 
-from .demo_graduates import load_graduates
-from .demo_placements import load_placements
-from .demo_staff import load_staff_training
+from .placements.demo import load_placements
+from .placements.demo_graduates import load_graduates
+from .staff.demo import load_staff_training
 
 
 def load(ctx) -> None:

@@ -4,5 +4,5 @@ Importing this module also registers the areas' scope samples for the cross-scop
 tests (tests/institutes/test_scoping_every_viewset.py).
 """
 
-from training.factories_placements import *  # noqa: F403, E402
-from training.factories_staff import *  # noqa: F403
+from training.placements.factories import *  # noqa: F403, E402
+from training.staff.factories import *  # noqa: F403

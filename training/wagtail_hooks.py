@@ -1,40 +1,21 @@
-"""Admin registrations of the training app; each area adds its own lines here."""
+"""Admin screens of the training app: two statements a wing."""
 
-from django.urls import include, path
+from institutes.admin_screens import register_admin_screens
 
-from wagtail import hooks
+from .placements import menu as placements_menu
+from .placements import viewsets as placements_viewsets
+from .staff import menu as staff_menu
+from .staff import viewsets as staff_viewsets
 
-from . import (
-    placement_menu,
-    placement_views,
-    placement_viewsets,
-    staff_menu,
-    staff_views,
-    staff_viewsets,
+register_admin_screens(
+    prefix="training/",
+    urls="training.staff.urls",
+    viewsets=staff_viewsets.viewsets,
+    menu_items=[staff_menu.compliance_menu_item],
 )
-
-
-@hooks.register("register_admin_viewset")
-def register_staff_training_viewsets():
-    return staff_viewsets.viewsets()
-
-
-@hooks.register("register_admin_urls")
-def register_staff_training_urls():
-    return [path("training/", include(staff_views.urlpatterns()))]
-
-
-hooks.register("register_admin_menu_item", staff_menu.compliance_menu_item)
-
-
-@hooks.register("register_admin_viewset")
-def register_placement_viewsets():
-    return placement_viewsets.viewsets()
-
-
-@hooks.register("register_admin_urls")
-def register_placement_urls():
-    return [path("training/placements/", include(placement_views.urlpatterns()))]
-
-
-hooks.register("register_admin_menu_item", placement_menu.placements_menu_item)
+register_admin_screens(
+    prefix="training/placements/",
+    urls="training.placements.urls",
+    viewsets=placements_viewsets.viewsets,
+    menu_items=[placements_menu.placements_menu_item],
+)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import institutes.bilingual
-import training.models.placements
+import training.placements.models
 
 
 class Migration(migrations.Migration):
@@ -486,7 +486,7 @@ class Migration(migrations.Migration):
                         default="560123",
                         help_text="The days students attend (Saturday to Thursday by default).",
                         max_length=7,
-                        validators=[training.models.placements.validate_weekdays],
+                        validators=[training.placements.models.validate_weekdays],
                         verbose_name="days of the week",
                     ),
                 ),

@@ -8,8 +8,8 @@ the task worker instead, and `--enqueue --daily` makes it re-enqueue itself each
 
 from django.core.management.base import BaseCommand
 
-from training.staff_reminders import DEFAULT_REMINDER_DAYS, reminders_send
-from training.staff_tasks import send_training_reminders
+from training.staff.reminders import DEFAULT_REMINDER_DAYS, reminders_send
+from training.staff.tasks import send_training_reminders
 
 
 class Command(BaseCommand):

@@ -1,0 +1,198 @@
+"""Demo graduates: the 2020 intake of the Karnak institute, five years behind it.
+
+The students app takes the intake through its five academic years (2020/21 …
+2024/25): marks, then the year's clinical training (laid out here), then the real
+rollover, which checks promotion and, in year 5, graduation. The clinical training
+is laid out the way the placement screens do it: one rotation block per year in the
+second term, booked by the automatic proposal, placements confirmed, run and
+completed, every day's hours entered by the ward's supervisor and approved, each
+competency of the year signed off and a final evaluation written, all through
+`training.placements.services`. The final rollover of 2024/25 graduates them through
+the real checker (courses passed, plus `training.clinical`).
+
+Runs after the placements demo (whose ward supervisors it reuses, making any that
+are missing) and before the staff demo, which hires a few of these graduates at
+Karnak hospital: the same `institutes.Person` then carries their student record,
+graduation certificate (issued by the certificates demo) and staff training history.
+Idempotent: nothing is done when the intake is already there.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from institutes.models import Ward
+
+from .demo import _supervisors
+from .models import (
+    SHIFT_HOURS,
+    EvaluationKind,
+    PlacementStatus,
+    RotationBlock,
+    Shift,
+    SignOffLevel,
+)
+from .services import (
+    block_ward_set,
+    evaluation_record,
+    hours_decide,
+    hours_record,
+    placement_transition,
+    proposal_apply,
+    signoff_record,
+)
+
+INSTITUTE = "karnak-nursing"
+INTAKE = 2020
+SIZE = 12
+#: Per year of study: shift, days of the week (0 = Monday … 6 = Sunday) and weeks,
+#: from the second week of February of the academic year. Enough days for the
+#: curriculum's clinical hours (0, 120, 240, 840, 540) with a margin.
+PLAN = {
+    1: (Shift.MORNING, "56", 4),
+    2: (Shift.MORNING, "562", 12),
+    3: (Shift.EVENING, "5602", 14),
+    4: (Shift.NIGHT, "56012", 16),
+    5: (Shift.NIGHT, "5602", 13),
+}
+YEAR_NAMES = {1: "الأولى", 2: "الثانية", 3: "الثالثة", 4: "الرابعة", 5: "الخامسة"}
+COMMENTS = [
+    "ملتزمة بالمواعيد وتتعامل مع المرضى باحترام",
+    "مهارات إكلينيكية جيدة ويتعلم بسرعة",
+    "تحسن واضح في التواصل مع الفريق",
+    "دقيقة في التوثيق وحساب الجرعات",
+]
+
+
+def load_graduates(ctx) -> None:
+    """Create the 2020 intake and take it to graduation (once)."""
+    from students.demo import past_intake
+    from students.models import Cohort, StudentStatus
+
+    institute = ctx.shared.get("institutes", {}).get(INSTITUTE)
+    if institute is None:
+        ctx.say("graduates: no demo institute, skipped")
+        return
+    if Cohort.objects.filter(institute=institute, intake_year=INTAKE).exists():
+        ctx.say("graduates: the 2020 intake is already there")
+        return
+    admin = ctx.shared.get("accounts", {}).get("admin.karnak")
+    counts = defaultdict(int)
+
+    def clinical_year(cohort, year):
+        shift, weekdays, weeks = PLAN[year]
+        _clinical_year(ctx, cohort, year, shift, weekdays, weeks, admin, counts)
+
+    cohort, summaries = past_intake(
+        ctx,
+        institute=institute,
+        intake=INTAKE,
+        size=SIZE,
+        by=admin,
+        serial=9000,
+        before_rollover=clinical_year,
+    )
+    graduated = cohort.students.filter(status=StudentStatus.GRADUATED).count()
+    blocked = sum(s.blocked for s in summaries)
+    ctx.say(
+        f"graduates: intake {INTAKE} of {institute.code}: {graduated} graduated "
+        f"({blocked} blocked on the way), {counts['placements']} placements, "
+        f"{counts['hours']} approved hours entries, {counts['signoffs']} sign-offs"
+    )
+
+
+def _clinical_year(ctx, cohort, year, shift, weekdays, weeks, admin, counts) -> None:
+    from curriculum.models import Competency
+    from students.models import StudentStatus
+
+    rng = ctx.rng
+    academic_year = INTAKE + year - 1
+    start = _second_saturday_of_february(academic_year + 1)
+    end = start + datetime.timedelta(weeks=weeks, days=-1)
+    institute = cohort.institute
+    block = RotationBlock(
+        cohort=cohort,
+        year=year,
+        name_ar=f"التدريب الإكلينيكي للفرقة {YEAR_NAMES[year]} — {institute.name_ar}",
+        name_en=f"Year {year} clinical rotations — {institute.name_en}",
+        start_date=start,
+        end_date=end,
+        shift=shift,
+        weekdays=weekdays,
+        rotation_weeks=4 if weeks >= 8 else weeks,
+    )
+    block.full_clean()
+    block.save()
+    block.students.set(
+        cohort.students.filter(status=StudentStatus.ENROLLED, year_of_study=year)
+    )
+    wards = list(
+        Ward.objects.filter(
+            hospital_id__in=institute.training_hospital_ids(), is_active=True
+        )
+        .select_related("hospital")
+        .order_by("pk")
+    )
+    _supervisors(ctx, wards)  # every ward has one (made by the placements demo)
+    for ward in wards:
+        block_ward_set(block=block, ward=ward, places=ward.student_capacity)
+    result = proposal_apply(block=block, by=admin)
+    if result.unplaced or result.refused:
+        ctx.say(
+            f"graduates: year {year}: {len(result.unplaced)} unplaced, "
+            f"{len(result.refused)} refused"
+        )
+    competencies = list(
+        Competency.objects.filter(version=cohort.curriculum_version_id, year=year)
+    )
+    by_student = defaultdict(list)
+    for placement in result.booked:
+        by_student[placement.student_id].append(placement)
+        for status in (
+            PlacementStatus.CONFIRMED,
+            PlacementStatus.IN_PROGRESS,
+            PlacementStatus.COMPLETED,
+        ):
+            placement = placement_transition(
+                placement=placement, to_status=status, by=admin
+            )
+        supervisor = placement.supervisor
+        limit = SHIFT_HOURS[shift]
+        for day in placement.days.order_by("date"):
+            entry = hours_record(
+                placement=placement, date=day.date, hours=limit, by=supervisor
+            )
+            hours_decide(entry=entry, approve=True, by=supervisor)
+            counts["hours"] += 1
+        evaluation_record(
+            placement=placement,
+            kind=EvaluationKind.FINAL,
+            scores={
+                "professional_behaviour": rng.randint(4, 5),
+                "communication": rng.randint(3, 5),
+                "clinical_skills": rng.randint(3, 5),
+                "safety": rng.randint(4, 5),
+                "documentation": rng.randint(3, 5),
+            },
+            by=supervisor,
+            comments=rng.choice(COMMENTS),
+            evaluated_on=placement.end_date,
+        )
+        counts["placements"] += 1
+    for placements in by_student.values():
+        for competency in competencies:
+            placement = rng.choice(placements)
+            signoff_record(
+                placement=placement,
+                competency=competency,
+                level=rng.choice([SignOffLevel.SUPERVISED, SignOffLevel.INDEPENDENT]),
+                assessed_on=placement.end_date,
+                by=placement.supervisor,
+            )
+            counts["signoffs"] += 1
+
+
+def _second_saturday_of_february(year: int) -> datetime.date:
+    day = datetime.date(year, 2, 8)
+    return day + datetime.timedelta(days=(5 - day.weekday()) % 7)

@@ -1,0 +1,30 @@
+"""How placements plug into the other apps when the project starts.
+
+* Clinical supervisors (and trainers of the hospital) see the students placed in
+  their wards: the students app lets other apps open more read paths to Student.
+* Graduation needs every year's approved clinical hours and signed-off competencies:
+  registered with the students app's graduation-requirement registry.
+* Promotion (the year rollover, years 1–4) needs the finished year's hours and
+  competencies, for cohorts and years that have rotation blocks: registered with the
+  students app's promotion-requirement registry.
+
+Called from `TrainingConfig.ready()`.
+"""
+
+from __future__ import annotations
+
+
+def connect() -> None:
+    from students.models import extend_student_visibility
+    from students.services import (
+        register_graduation_requirement,
+        register_promotion_requirement,
+    )
+
+    from .selectors import clinical_graduation_unmet, clinical_promotion_unmet
+
+    extend_student_visibility(
+        ward=("placements__ward",), hospital=("placements__ward__hospital",)
+    )
+    register_graduation_requirement("training.clinical", clinical_graduation_unmet)
+    register_promotion_requirement("training.clinical", clinical_promotion_unmet)

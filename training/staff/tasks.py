@@ -1,0 +1,101 @@
+"""Background work of staff training (django-tasks): recomputation, e-mails, reminders.
+
+Reminders run daily. Either schedule the management command with cron
+(`manage.py send_training_reminders`, see docs/training.md), or enqueue
+`send_training_reminders` once with `reschedule=True`: each run then enqueues the next
+one for the following morning (needs a backend that supports `run_after`, such as the
+database backend the project uses by default).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django_tasks import default_task_backend, task
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import Registration, TopicRuleChange, TrainingSession
+
+REMINDER_HOUR = 7
+
+
+@task()
+def recompute_topic_status(change_id: int) -> int:
+    """Recompute a topic's status rows after its rules changed (progress is saved)."""
+    from .models import RecomputeStatus
+    from .services import topic_recompute
+
+    change = TopicRuleChange.objects.select_related("topic").get(pk=change_id)
+    try:
+        topic_recompute(change=change)
+    except Exception:
+        TopicRuleChange.objects.filter(pk=change_id).update(
+            status=RecomputeStatus.FAILED
+        )
+        raise
+    return change.rows_total
+
+
+def _mail(template: str, context: dict, to: list[str]) -> None:
+    if not to:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(
+            f"training/staff/email/{template}_subject.txt", context
+        ).strip()
+        body = render_to_string(f"training/staff/email/{template}_body.txt", context)
+    EmailMessage(subject=subject, body=body, to=to).send()
+
+
+def _address(staff) -> list[str]:
+    email = staff.email or staff.person.email
+    return [email] if email else []
+
+
+@task()
+def notify_session_cancelled(session_id: int, registration_ids: list[int]) -> int:
+    """Tell everyone who was booked on a cancelled session."""
+    session = TrainingSession.objects.select_related("topic").get(pk=session_id)
+    sent = 0
+    for reg in Registration.objects.filter(pk__in=registration_ids).select_related(
+        "staff__person"
+    ):
+        to = _address(reg.staff)
+        _mail("session_cancelled", {"session": session, "staff": reg.staff}, to)
+        sent += bool(to)
+    return sent
+
+
+@task()
+def notify_waitlist_promoted(registration_ids: list[int]) -> int:
+    """Tell people moved from the waitlist that they have a place."""
+    sent = 0
+    for reg in Registration.objects.filter(pk__in=registration_ids).select_related(
+        "staff__person", "session__topic"
+    ):
+        to = _address(reg.staff)
+        _mail("promoted", {"session": reg.session, "staff": reg.staff}, to)
+        sent += bool(to)
+    return sent
+
+
+@task()
+def send_training_reminders(days: int = 30, reschedule: bool = False) -> int:
+    """E-mail people whose training falls due within `days`; optionally run again
+    tomorrow morning."""
+    from .reminders import reminders_send
+
+    sent = reminders_send(days=days)
+    if reschedule and default_task_backend.supports_defer:
+        tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+        run_after = timezone.make_aware(
+            datetime.datetime.combine(tomorrow, datetime.time(REMINDER_HOUR))
+        )
+        send_training_reminders.using(run_after=run_after).enqueue(
+            days=days, reschedule=True
+        )
+    return sent
