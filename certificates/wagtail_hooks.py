@@ -1,21 +1,13 @@
-from django.urls import include, path, reverse
+"""Admin screens of the certificates app."""
+
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from . import admin_urls
+from institutes.admin_screens import register_admin_screens
+
 from .viewsets import CertificatesGroup
-
-
-@hooks.register("register_admin_viewset")
-def register_viewsets():
-    return CertificatesGroup()
-
-
-@hooks.register("register_admin_urls")
-def register_urls():
-    return [path("certificates/", include(admin_urls, namespace="certificates_admin"))]
 
 
 class BulkMenuItem(MenuItem):
@@ -25,7 +17,6 @@ class BulkMenuItem(MenuItem):
         return access.scope_for(request.user).has_role
 
 
-@hooks.register("register_admin_menu_item")
 def bulk_menu_item():
     return BulkMenuItem(
         _("Bulk printing"),
@@ -33,3 +24,11 @@ def bulk_menu_item():
         icon_name="print",
         order=410,
     )
+
+
+register_admin_screens(
+    prefix="certificates/",
+    urls="certificates.admin_urls",
+    viewsets=CertificatesGroup,
+    menu_items=[bulk_menu_item],
+)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.base import ViewSetGroup
 
 from institutes import scoped_admin
 from institutes.scoped_admin import ScopedFilterSet, ScopedModelViewSet
@@ -184,3 +185,12 @@ def curriculum_viewsets():
         CompetencyViewSet(),
         YearRequirementViewSet(),
     ]
+
+
+class CurriculumGroup(ViewSetGroup):
+    """The curricula menu: versions, courses, competencies and clinical hours per year."""
+
+    menu_label = _("Curricula")
+    menu_icon = "doc-full"
+    menu_order = 160
+    items = tuple(curriculum_viewsets())

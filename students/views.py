@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -515,24 +515,3 @@ def student_import(request):
 
 
 # --- URLs ---------------------------------------------------------------------------------
-
-
-def urlpatterns():
-    return [
-        path(
-            "student/<int:pk>/action/<slug:action>/",
-            student_action,
-            name="students_action",
-        ),
-        path(
-            "cohort/<int:cohort_pk>/results/<int:course_pk>/",
-            results_sheet,
-            name="students_results_sheet",
-        ),
-        path(
-            "cohort/<int:cohort_pk>/rollover/",
-            rollover,
-            name="students_rollover",
-        ),
-        path("import/", student_import, name="students_import"),
-    ]

@@ -25,7 +25,6 @@ from wagtail.admin.widgets.button import HeaderButton
 
 from curriculum.models import YEARS_OF_STUDY, CurriculumVersion
 from curriculum.services import curriculum_version_freeze
-from curriculum.viewsets import curriculum_viewsets
 from institutes import access
 from institutes.models import Institute
 from institutes.national_id import Governorate, Sex
@@ -522,7 +521,7 @@ class StudentsGroup(ViewSetGroup):
     menu_label = _("Students")
     menu_icon = "user"
     menu_order = 150
-    items = (StudentViewSet, CohortViewSet, *curriculum_viewsets())
+    items = (StudentViewSet, CohortViewSet)
 
 
 student_chooser_viewset = StudentChooserViewSet("student_chooser")

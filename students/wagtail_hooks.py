@@ -1,20 +1,17 @@
-from django.urls import include, path
+"""Admin screens of the students app."""
 
 from wagtail import hooks
 
-from . import views
+from institutes.admin_screens import register_admin_screens
+
 from .panels import StudentsDashboardPanel
 from .viewsets import StudentsGroup, student_chooser_viewset
 
-
-@hooks.register("register_admin_viewset")
-def register_viewsets():
-    return [StudentsGroup(), student_chooser_viewset]
-
-
-@hooks.register("register_admin_urls")
-def register_student_urls():
-    return [path("student-records/", include(views.urlpatterns()))]
+register_admin_screens(
+    prefix="student-records/",
+    urls="students.urls",
+    viewsets=lambda: [StudentsGroup(), student_chooser_viewset],
+)
 
 
 @hooks.register("construct_homepage_panels")
