@@ -17,12 +17,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from institutes import access
-from institutes.spreadsheets import safe_row, spreadsheet_response
+from institutes.listing import OperationalListView
 
-from .compliance import State, state_of
+from .compliance import State
+from .filters import StaffToTrainFilter
 from .forms import CancelSessionForm, CorrectionForm, PaperSheetForm, RegisterForm
 from .models import (
     Attendance,
@@ -31,19 +33,17 @@ from .models import (
     RegistrationStatus,
     SessionStatus,
     StaffTopicStatus,
-    Topic,
     TrainingSession,
 )
 from .selectors import (
     hospital_compliance,
     national_overview,
-    people_in_states,
-    row_state,
     session_roster,
     sessions_for,
     staff_due_for_topic,
     staff_for,
     staff_record,
+    statuses_for,
     trainer_sessions,
 )
 from .services import (
@@ -54,6 +54,7 @@ from .services import (
     roster_save,
     session_cancel,
 )
+from .tables import StaffToTrainTable
 
 
 def _require_any_training_role(user) -> None:
@@ -576,116 +577,28 @@ def compliance_national(request):
     return render(request, "training/staff/compliance_national.html", context)
 
 
-PEOPLE_STATES = {
-    "expired": [State.EXPIRED],
-    "due": [State.DUE],
-    "never": [State.NEVER],
-    "overdue": [State.EXPIRED, State.NEVER],
-    "compliant": [State.COMPLIANT],
-    "grace": [State.GRACE],
-}
-
-
-def compliance_people(request):
+class StaffToTrainView(OperationalListView):
     """Who is expired, due or never trained: filterable, exportable (CSV, XLSX)."""
-    _require_any_training_role(request.user)
-    state_key = request.GET.get("state", "overdue")
-    states = PEOPLE_STATES.get(state_key, PEOPLE_STATES["overdue"])
-    hospital = ward = topic = None
-    hospitals = access.hospitals_for(request.user)
-    if request.GET.get("hospital"):
-        hospital = get_object_or_404(hospitals, pk=request.GET["hospital"])
-    if request.GET.get("ward"):
-        ward = get_object_or_404(access.wards_for(request.user), pk=request.GET["ward"])
-    if request.GET.get("topic"):
-        topic = get_object_or_404(Topic.objects.all(), pk=request.GET["topic"])
-    rows = people_in_states(
-        user=request.user, states=states, hospital=hospital, ward=ward, topic=topic
-    )
-    export = request.GET.get("export")
-    if export in ("csv", "xlsx"):
-        return _export_people(rows, export)
-    from django.core.paginator import Paginator
 
-    page = Paginator(rows, 100).get_page(request.GET.get("p"))
-    today = timezone.localdate()
-    query = request.GET.copy()
-    query.pop("p", None)
-    return render(
-        request,
-        "training/staff/compliance_people.html",
-        {
-            "page_title": _("Staff to train"),
-            "page": page,
-            "rows": [(row, row_state(row, today)) for row in page.object_list],
-            "state_key": state_key,
-            "state_choices": [
-                ("overdue", _("Expired or never taken")),
-                ("expired", _("Expired")),
-                ("due", _("Due within 30 days")),
-                ("never", _("Never taken")),
-                ("grace", _("In grace period")),
-                ("compliant", _("Compliant")),
-            ],
-            "hospitals": hospitals,
-            "wards": access.wards_for(request.user).filter(hospital=hospital)
-            if hospital
-            else [],
-            "topics": Topic.objects.filter(is_active=True),
-            "hospital": hospital,
-            "ward": ward,
-            "topic": topic,
-            "querystring": query.urlencode(),
-        },
-    )
+    table_class = StaffToTrainTable
+    filterset_class = StaffToTrainFilter
+    filter_defaults = {"state": "overdue"}
+    page_title = gettext_lazy("Staff to train")
+    header_icon = "warning"
+    export_filename = "training-compliance"
 
+    def check_access(self, request) -> None:
+        _require_any_training_role(request.user)
 
-def _people_table(rows):
-    today = timezone.localdate()
-    yield [
-        _("Employee number"),
-        _("Name"),
-        _("Hospital"),
-        _("Department / ward"),
-        _("Job category"),
-        _("Topic"),
-        _("Status"),
-        _("Last completed"),
-        _("Valid until"),
-    ]
-    for row in rows.iterator(chunk_size=2000):
-        state = state_of(
-            completed_on=row.completed_on,
-            valid_until=row.valid_until,
-            grace_until=row.grace_until,
-            today=today,
-        )
-        staff = row.staff
-        yield safe_row(
-            [
-                staff.employee_number,
-                staff.person.name_ar,
-                staff.hospital.name_ar,
-                staff.ward.name_ar if staff.ward_id else "",
-                staff.get_job_category_display(),
-                row.topic.title_ar,
-                str(state.label),
-                row.completed_on.isoformat() if row.completed_on else "",
-                row.valid_until.isoformat() if row.valid_until else "",
-            ]
+    def get_queryset(self):
+        return (
+            statuses_for(self.request.user)
+            .select_related("staff__person", "staff__ward", "staff__hospital", "topic")
+            .order_by("valid_until", "staff__employee_number")
         )
 
 
-def _export_people(rows, fmt):
-    table = _people_table(rows)
-    headers = next(table)
-    return spreadsheet_response(
-        filename=f"training-compliance-{timezone.localdate():%Y%m%d}",
-        headers=headers,
-        rows=table,
-        fmt=fmt,
-        stream=True,
-    )
+compliance_people = StaffToTrainView.as_view()
 
 
 def _staff_hospitals(user):

@@ -1,0 +1,123 @@
+"""django-tables2 tables of the staff-training screens."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from institutes.tables import OperationalTable
+
+from .models import StaffTopicStatus
+from .selectors import row_state
+
+
+class StaffToTrainTable(OperationalTable):
+    """Status rows of people and topics (who is expired, due or never trained).
+
+    The screen shows name, employee number, department, topic and status; the export
+    adds hospital, job category and the dates, in Arabic as the registrars file them.
+    """
+
+    name = tables.Column(
+        accessor="staff__person__name",
+        verbose_name=_("Name"),
+        order_by=("staff__person__name_ar",),
+    )
+    employee_number = tables.Column(
+        accessor="staff__employee_number",
+        verbose_name=_("Employee number"),
+        attrs={"td": {"dir": "ltr"}},
+    )
+    department = tables.Column(
+        accessor="staff__hospital",
+        verbose_name=_("Department / ward"),
+        orderable=False,
+        exclude_from_export=True,
+    )
+    hospital = tables.Column(
+        accessor="staff__hospital__name_ar", verbose_name=_("Hospital"), visible=False
+    )
+    ward = tables.Column(
+        accessor="staff__ward__name_ar",
+        verbose_name=_("Department / ward"),
+        visible=False,
+        default="",
+    )
+    job_category = tables.Column(
+        accessor="staff__job_category", verbose_name=_("Job category"), visible=False
+    )
+    topic = tables.Column(
+        accessor="topic__title", verbose_name=_("Topic"), order_by=("topic__code",)
+    )
+    state = tables.Column(
+        accessor="valid_until",
+        verbose_name=_("Status"),
+        order_by=("valid_until", "staff__employee_number"),
+    )
+    completed_on = tables.Column(verbose_name=_("Last completed"), visible=False)
+    valid_until = tables.Column(
+        verbose_name=_("Valid until"), visible=False, default=""
+    )
+
+    class Meta(OperationalTable.Meta):
+        model = StaffTopicStatus
+        fields = ()
+        sequence = (
+            "employee_number",
+            "name",
+            "hospital",
+            "department",
+            "ward",
+            "job_category",
+            "topic",
+            "state",
+            "completed_on",
+            "valid_until",
+        )
+        empty_text = _("Nobody in this list.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = timezone.localdate()
+
+    def render_name(self, value, record):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("training_staff_record", args=[record.staff_id]),
+            value,
+        )
+
+    def render_department(self, record):
+        staff = record.staff
+        if staff.ward_id:
+            return f"{staff.hospital.name} · {staff.ward.name}"
+        return staff.hospital.name
+
+    def render_state(self, record):
+        return render_to_string(
+            "training/staff/includes/state_badge.html",
+            {"state": row_state(record, self.today)},
+        )
+
+    def value_name(self, record):
+        return record.staff.person.name_ar
+
+    def value_job_category(self, record):
+        return record.staff.get_job_category_display()
+
+    def value_topic(self, record):
+        return record.topic.title_ar
+
+    def value_state(self, record):
+        return str(row_state(record, self.today).label)
+
+    def value_completed_on(self, value):
+        return value.isoformat() if value else ""
+
+    def value_valid_until(self, value):
+        return value.isoformat() if value else ""
