@@ -286,11 +286,20 @@ def test_dashboard_answers_for_each_role(two, client):
         )
 
 
-def test_users_without_a_role_are_turned_away(db, client):
+def test_users_without_a_role_are_turned_away(two, client):
     from institutes.factories import UserFactory
 
+    p, _q = two
+    student_of(p)
     nobody = UserFactory(username="nobody-pl")
     client.force_login(nobody)
     response = client.get(reverse("training_placements_dashboard"))
     assert response.status_code in (302, 403)
-    assert Placement.objects.count() == 0
+    before = Placement.objects.count()
+    propose = reverse("training_block_propose", args=[p.block.pk])
+    assert client.post(propose).status_code in (302, 403, 404)
+    assert Placement.objects.count() == before
+    # The twin: the institute's administrator proposing through the same door books.
+    client.force_login(p.admin)
+    assert client.post(propose).status_code == 302
+    assert Placement.objects.count() > before
