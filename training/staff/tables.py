@@ -121,3 +121,55 @@ class StaffToTrainTable(OperationalTable):
 
     def value_valid_until(self, value):
         return value.isoformat() if value else ""
+
+
+def _count_link(state: str):
+    def render(self, value, record):
+        if not value:
+            return 0
+        return format_html(
+            '<a href="{}&amp;state={}">{}</a>', record.people_url, state, value
+        )
+
+    return render
+
+
+class ComplianceFiguresTable(OperationalTable):
+    """Compliance counts per group (hospital, department or topic), with drill-down
+    links to the people in each state. `label` names the group column."""
+
+    name = tables.Column(verbose_name=_("Name"), orderable=False)
+    percent = tables.Column(verbose_name="%", orderable=False, default="—")
+    chart = tables.Column(
+        verbose_name=_("Chart"),
+        empty_values=(),
+        orderable=False,
+        exclude_from_export=True,
+    )
+    compliant = tables.Column(verbose_name=_("Compliant"), orderable=False)
+    due = tables.Column(verbose_name=_("Due"), orderable=False)
+    expired = tables.Column(verbose_name=_("Expired"), orderable=False)
+    never = tables.Column(verbose_name=_("Never"), orderable=False)
+    grace = tables.Column(verbose_name=_("Grace"), orderable=False)
+
+    render_due = _count_link("due")
+    render_expired = _count_link("expired")
+    render_never = _count_link("never")
+
+    class Meta(OperationalTable.Meta):
+        empty_text = _("No staff with required training here yet.")
+
+    def __init__(self, data, *, label, **kwargs):
+        super().__init__(data, **kwargs)
+        self.columns["name"].column.verbose_name = label
+
+    def render_name(self, value, record):
+        if getattr(record, "name_url", ""):
+            return format_html('<a href="{}">{}</a>', record.name_url, value)
+        return value
+
+    def render_percent(self, value):
+        return format_html("<strong>{}</strong>", value)
+
+    def render_chart(self, record):
+        return render_to_string("training/staff/includes/bar.html", {"fig": record})

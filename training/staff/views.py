@@ -54,7 +54,7 @@ from .services import (
     roster_save,
     session_cancel,
 )
-from .tables import StaffToTrainTable
+from .tables import ComplianceFiguresTable, StaffToTrainTable
 
 
 def _require_any_training_role(user) -> None:
@@ -555,6 +555,12 @@ def compliance_hospital(request):
             )
             fig.name_url = f"{fig.people_url}&state=overdue"
         context.update(data)
+        context["by_ward_table"] = ComplianceFiguresTable(
+            data["by_ward"], label=_("Department / ward"), request=request
+        )
+        context["by_topic_table"] = ComplianceFiguresTable(
+            data["by_topic"], label=_("Topic"), request=request
+        )
     return render(request, "training/staff/compliance_hospital.html", context)
 
 
@@ -574,6 +580,12 @@ def compliance_national(request):
         fig.people_url = f"{people}?topic={fig.key['topic_id']}"
         fig.name_url = f"{fig.people_url}&state=overdue"
     context.update(data)
+    context["by_hospital_table"] = ComplianceFiguresTable(
+        data["by_hospital"], label=_("Hospital"), request=request
+    )
+    context["by_topic_table"] = ComplianceFiguresTable(
+        data["by_topic"], label=_("Topic"), request=request
+    )
     return render(request, "training/staff/compliance_national.html", context)
 
 
