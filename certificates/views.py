@@ -29,6 +29,7 @@ from .bulk import REPRINT
 from .forms import IssueOptionsForm, PdfCheckForm, ReasonForm, ReprintForm, VerifyForm
 from .models import BulkJob, BulkJobStatus, DocumentStatus, IssuedDocument
 from .registry import all_kinds, get_kind, kind_choices
+from .tables import BulkRunsTable
 from .tasks import bulk_print
 
 # --- public verification ---------------------------------------------------------
@@ -295,7 +296,9 @@ def bulk_index(request):
         "certificates/admin/bulk_index.html",
         {
             "selections": _selections_for(request.user),
-            "jobs": selectors.bulk_jobs_for_user(request.user)[:20],
+            "jobs": BulkRunsTable(
+                selectors.bulk_jobs_for_user(request.user)[:20], request=request
+            ),
             "reprint": REPRINT,
         },
     )

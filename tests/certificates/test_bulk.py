@@ -52,6 +52,11 @@ def test_bulk_run_from_the_admin_is_idempotent(client, world, graduates):
     again = BulkJob.objects.latest("pk")
     assert again.issued_count == 0 and again.skipped_count == 4
     assert IssuedDocument.objects.count() == 4
+    # The runs list (a labelled table) links both runs with their counts.
+    runs = client.get(reverse("certificates_admin:bulk")).content.decode()
+    for run in (job, again):
+        assert reverse("certificates_admin:bulk_job", args=[run.pk]) in runs
+    assert 'data-label="' in runs
 
 
 def test_one_failing_document_is_named_and_the_rest_issued(
