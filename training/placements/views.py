@@ -69,6 +69,11 @@ from .services import (
     proposal_apply,
     signoff_record,
 )
+from .tables import (
+    CompetenciesPendingTable,
+    StudentsBehindTable,
+    WardOccupancyTable,
+)
 
 
 def _require_placement_role(user) -> None:
@@ -666,9 +671,11 @@ def placements_dashboard(request):
             "page_title": _("Placements dashboard"),
             "start": start,
             "end": end,
-            "occupancy": occupancy,
-            "behind": behind,
-            "competencies": competencies_pending_by_cohort(user=request.user),
+            "occupancy": WardOccupancyTable(occupancy, request=request),
+            "behind": StudentsBehindTable(behind, request=request),
+            "competencies": CompetenciesPendingTable(
+                competencies_pending_by_cohort(user=request.user), request=request
+            ),
         },
     )
 

@@ -1,0 +1,93 @@
+"""django-tables2 tables of the placements screens."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from institutes.tables import OperationalTable
+
+
+class WardOccupancyTable(OperationalTable):
+    """Wards' occupancy this week: busiest shift, place-shifts used, full shifts."""
+
+    name = tables.Column(verbose_name=_("Ward"), orderable=False)
+    hospital = tables.Column(
+        accessor="ward__hospital__name_ar", verbose_name=_("Hospital"), orderable=False
+    )
+    peak = tables.Column(verbose_name=_("Busiest shift"), orderable=False)
+    used = tables.Column(verbose_name=_("Place-shifts used"), orderable=False)
+    full_days = tables.Column(verbose_name=_("Full shifts"), orderable=False)
+
+    class Meta(OperationalTable.Meta):
+        empty_text = _("No student is booked this week.")
+
+    def render_used(self, record):
+        return format_html(
+            '{}/{} <span class="pl-bar" role="img" aria-label="{}%">'
+            '<span style="inline-size: {}%"></span></span>',
+            record["used"],
+            record["places"],
+            record["percent"],
+            record["percent"],
+        )
+
+    def render_full_days(self, value):
+        if not value:
+            return "—"
+        label = ngettext("%(n)s full", "%(n)s full", value) % {"n": value}
+        return format_html(
+            '<span class="pl-badge pl-status-cancelled">{}</span>', label
+        )
+
+
+class StudentsBehindTable(OperationalTable):
+    """Students whose approved hours are behind what the year's plan expects by now."""
+
+    name = tables.Column(verbose_name=_("Student"), orderable=False)
+    year = tables.Column(verbose_name=_("Year"), orderable=False)
+    approved = tables.Column(verbose_name=_("Approved"), orderable=False)
+    expected = tables.Column(verbose_name=_("Expected by now"), orderable=False)
+    required = tables.Column(verbose_name=_("Required this year"), orderable=False)
+
+    class Meta(OperationalTable.Meta):
+        empty_text = _("Nobody is behind.")
+
+    def render_name(self, value, record):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("training_student_clinical_record", args=[record["student_id"]]),
+            value,
+        )
+
+    def render_approved(self, value):
+        return floatformat(value, "-1")
+
+
+class CompetenciesPendingTable(OperationalTable):
+    """Competencies not yet signed off, per cohort and year."""
+
+    cohort = tables.Column(verbose_name=_("Cohort"), orderable=False)
+    year = tables.Column(verbose_name=_("Year"), orderable=False)
+    students = tables.Column(verbose_name=_("Students"), orderable=False)
+    signed = tables.Column(verbose_name=_("Signed off"), orderable=False)
+    pending = tables.Column(verbose_name=_("Still to sign off"), orderable=False)
+
+    class Meta(OperationalTable.Meta):
+        empty_text = _("No rotation block yet.")
+
+    def render_cohort(self, value):
+        return format_html(
+            '<a href="{}?cohort={}">{}</a>',
+            reverse("training_cohort_schedule"),
+            value.pk,
+            value,
+        )
+
+    def render_signed(self, record):
+        return f"{record['signed']}/{record['expected']}"
