@@ -204,7 +204,7 @@ def store_pdf(doc: IssuedDocument, pdf: bytes) -> None:
     doc.pdf.name = name
 
 
-def _issue_one(
+def _render_new(
     *,
     kind: DocumentKind,
     achievement,
@@ -213,7 +213,13 @@ def _issue_one(
     digits: str,
     correction_note: str = "",
 ) -> IssuedDocument:
-    kind.check_eligible(achievement)
+    """Allocate a serial, render and store the PDF: an unsaved register row.
+
+    The serial is taken in its own short transaction, so the counter row (on SQLite,
+    the whole database's write lock) is never held while the PDF renders. A serial
+    whose document is then not saved is skipped, never reused (serials are unique and
+    increasing, not gap-free).
+    """
     now = timezone.now()
     today = timezone.localdate(now)
     number = serials_allocate(issuer=kind.issuer(achievement), year=today.year)
@@ -235,16 +241,13 @@ def _issue_one(
     )
     doc.correction_note = correction_note
     store_pdf(doc, rendered.pdf)
-    try:
-        with transaction.atomic():
-            doc.save()
-    except IntegrityError:
-        doc.pdf.storage.delete(doc.pdf.name)
-        raise
     return doc
 
 
-@transaction.atomic
+def _discard(doc: IssuedDocument) -> None:
+    doc.pdf.storage.delete(doc.pdf.name)
+
+
 def document_issue(
     *,
     kind: str | DocumentKind,
@@ -255,23 +258,30 @@ def document_issue(
 ) -> IssueResult:
     """Issue the document for this achievement, or return the one already current.
 
-    Raises `NotEligible` (a ValidationError) when the holder may not have it yet and
-    PermissionDenied when `issued_by` holds no role over the issuer.
+    Checks once, in this order: who may issue (PermissionDenied when `issued_by`
+    holds no role over the issuer), then eligibility (`NotEligible`, a
+    ValidationError). Renders outside any lock; only the register row's insert is a
+    transaction, and the database's one-current-document constraint settles a race
+    (the other request's document is returned).
     """
     kind = get_kind(kind) if isinstance(kind, str) else kind
     _check_may_issue(issued_by, kind, achievement)
     existing = current_document(kind, achievement)
     if existing is not None:
         return IssueResult(existing, False)
+    kind.check_eligible(achievement)
+    doc = _render_new(
+        kind=kind,
+        achievement=achievement,
+        issued_by=issued_by,
+        language=language,
+        digits=digits,
+    )
     try:
-        doc = _issue_one(
-            kind=kind,
-            achievement=achievement,
-            issued_by=issued_by,
-            language=language,
-            digits=digits,
-        )
+        with transaction.atomic():
+            doc.save()
     except IntegrityError:
+        _discard(doc)
         # Someone issued it at the same moment: theirs is the document.
         existing = current_document(kind, achievement)
         if existing is None:
@@ -280,7 +290,6 @@ def document_issue(
     return IssueResult(doc, True)
 
 
-@transaction.atomic
 def document_reissue(
     *,
     document: IssuedDocument,
@@ -292,22 +301,26 @@ def document_reissue(
     """Issue a corrected document that supersedes `document` (e.g. after a misspelt name).
 
     The old one stays in the register and verifies as "superseded", pointing to the new.
+    The new PDF is rendered first; superseding the old row and saving the new one is
+    one transaction, which re-checks that the old document is still current.
     """
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say what was corrected.")})
-    old = IssuedDocument.objects.select_for_update().get(pk=document.pk)
-    if old.revoked_at is not None or old.replaced_at is not None:
-        raise ValidationError(
-            _("Only a current document can be re-issued; this one is %(status)s.")
-            % {"status": old.get_status_display()}
-        )
+
+    def refuse_if_not_current(row: IssuedDocument) -> None:
+        if row.revoked_at is not None or row.replaced_at is not None:
+            raise ValidationError(
+                _("Only a current document can be re-issued; this one is %(status)s.")
+                % {"status": row.get_status_display()}
+            )
+
+    old = IssuedDocument.objects.get(pk=document.pk)
+    refuse_if_not_current(old)
     kind = get_kind(old.kind)
     achievement = kind.achievements().get(pk=old.achievement_id)
     _check_may_issue(issued_by, kind, achievement)
-    old.replaced_at = timezone.now()
-    old.save(update_fields=["replaced_at"])
-    new = _issue_one(
+    new = _render_new(
         kind=kind,
         achievement=achievement,
         issued_by=issued_by,
@@ -315,8 +328,18 @@ def document_reissue(
         digits=digits or old.digits,
         correction_note=reason[:255],
     )
-    old.superseded_by = new
-    old.save(update_fields=["superseded_by"])
+    try:
+        with transaction.atomic():
+            old = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+            refuse_if_not_current(old)
+            old.replaced_at = timezone.now()
+            old.save(update_fields=["replaced_at"])
+            new.save()
+            old.superseded_by = new
+            old.save(update_fields=["superseded_by"])
+    except (ValidationError, IntegrityError):
+        _discard(new)
+        raise
     return new
 
 

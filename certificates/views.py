@@ -160,15 +160,18 @@ def issue(request):
     holder = kind.holder(achievement)
     existing = services.current_document(kind, achievement)
     problem = None
-    if existing is None:
+    if existing is None and not services.may_issue_as(
+        request.user, kind.issuer(achievement)
+    ):
+        raise Http404
+    if existing is None and request.method != "POST":
+        # Shown before the registrar chooses; on POST the service checks (once).
         try:
             kind.check_eligible(achievement)
         except ValidationError as exc:
             problem = " ".join(exc.messages)
-        if not services.may_issue_as(request.user, kind.issuer(achievement)):
-            raise Http404
     form = IssueOptionsForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and problem is None:
+    if request.method == "POST" and form.is_valid():
         try:
             result = services.document_issue(
                 kind=kind,
