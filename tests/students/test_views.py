@@ -132,6 +132,21 @@ def test_student_page_shows_record_history_and_results(world, client, cohort):
     assert student.person.national_id in body
 
 
+def test_student_page_shows_events_recorded_without_a_user(world, client, cohort):
+    from students.services import student_record_correction, student_suspend
+
+    student = enrolled_student(cohort)
+    student_suspend(student=student, by=None, note="مرض")  # e.g. an import, a task
+    student_record_correction(student=student, by=world.a.admin, note="تصحيح الاسم")
+    client.force_login(world.a.admin)
+    response = client.get(reverse("students:inspect", args=[student.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "النظام" in body  # "system" recorded the suspension
+    admin = world.a.admin
+    assert (admin.get_full_name() or admin.username) in body  # a person corrected
+
+
 def test_student_list_queries_do_not_grow_with_the_page(world, client, cohort):
     client.force_login(world.a.admin)
     url = reverse("students:index")
