@@ -32,20 +32,7 @@ def _listing_queries(client, url) -> tuple[int, list[str]]:
     return len(captured), [q["sql"] for q in captured.captured_queries]
 
 
-# Listings whose per-row joins live in training/*.py, which is being reorganised; the
-# joins are added there after the move (ward -> hospital, cohort -> institute).
-_PENDING = {"training_staff", "rotation_blocks", "placements"}
-
-
-def _cases():
-    for vs in our_model_viewsets():
-        marks = ()
-        if vs.name in _PENDING:
-            marks = pytest.mark.xfail(strict=True, reason="joins pending in training/")
-        yield pytest.param(vs, id=_id(vs), marks=marks)
-
-
-@pytest.mark.parametrize("vs", _cases())
+@pytest.mark.parametrize("vs", our_model_viewsets(), ids=_id)
 def test_listing_query_count_does_not_grow_with_rows(vs, world, client):
     sample = SCOPE_SAMPLES[vs.model]
     for side in (world.a, world.b):
