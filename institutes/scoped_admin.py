@@ -105,9 +105,15 @@ class ScopedFilterSet(WagtailFilterSet):
 
 
 class ScopedListingMixin:
-    """Scopes a listing (and its export) before filters and search apply."""
+    """Scopes a listing (and its export) before filters and search apply.
+
+    `queryset` may be the viewset's `get_queryset(request)` (see ScopedModelViewSet),
+    which carries the joins the listing's columns need.
+    """
 
     def get_base_queryset(self):
+        if callable(self.queryset):
+            self.queryset = self.queryset(self.request)
         return access.filter_for(super().get_base_queryset(), self.request.user, "view")
 
 
@@ -251,6 +257,18 @@ class ScopedModelViewSet(ModelViewSet):
                 f"{type(self).__name__}: {self.model._meta.label} must use "
                 "ScopedPermissionPolicy (declare access_rule on the model)."
             )
+
+    def get_queryset(self, request):
+        """The listing's (and export's) rows before scoping, filters and search.
+
+        Override to add the `select_related`/`prefetch_related` the columns need;
+        `None` means the model's default manager. Wagtail's ModelViewSet has no such
+        hook (only SnippetViewSet does), so it is handed to the index view here.
+        """
+        return None
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(queryset=self.get_queryset, **kwargs)
 
     def get_filterset_class(self):
         filterset_class = super().get_filterset_class()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, QuerySet
 
 from curriculum.models import Course
@@ -206,8 +209,47 @@ def academic_record(student: Student) -> AcademicRecord:
     )
 
 
+# The admin home page shows these counts on every visit; for authority staff they are
+# aggregates over the whole students table (about 1 s at a million students), so
+# they are kept for a minute per scope and recounted sooner when a service changes
+# a student's status or year (`students_dashboard_forget`).
+DASHBOARD_SECONDS = 60
+_DASHBOARD_VERSION_KEY = "students:dashboard:version"
+
+
+def students_dashboard_forget() -> None:
+    """Make every dashboard recount on its next view (called after status changes)."""
+    cache.set(_DASHBOARD_VERSION_KEY, time.time_ns(), None)
+
+
+def _dashboard_key(user) -> str:
+    scope = access.scope_for(user)
+    if scope.is_authority:
+        who = "all"
+    else:
+        who = "|".join(
+            ",".join(str(i) for i in sorted(scope.ids_for(d)))
+            for d in ("institute", "hospital", "ward")
+        )
+        who = hashlib.sha256(who.encode()).hexdigest()[:32]
+    version = cache.get(_DASHBOARD_VERSION_KEY, 0)
+    return f"students:dashboard:{version}:{who}"
+
+
 def students_dashboard_counts(user) -> dict[str, list[dict]]:
-    """Counts for the dashboard panel: per institute, year of study, status and sex."""
+    """Counts for the dashboard panel: per institute, year of study, status and sex.
+
+    Kept in the cache per scope for up to DASHBOARD_SECONDS (see above).
+    """
+    key = _dashboard_key(user)
+    counts = cache.get(key)
+    if counts is None:
+        counts = _students_dashboard_counts(user)
+        cache.set(key, counts, DASHBOARD_SECONDS)
+    return counts
+
+
+def _students_dashboard_counts(user) -> dict[str, list[dict]]:
     qs = access.filter_for(Student.objects.all(), user, "view")
     return {
         "institute": list(

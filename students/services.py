@@ -43,6 +43,7 @@ from .models import (
     YearOutcome,
     academic_year_label,
 )
+from .selectors import students_dashboard_forget
 
 
 class LifecycleError(ValidationError):
@@ -141,6 +142,7 @@ def _event(
     )
     event.full_clean(exclude=["student", "enrolment", "recorded_by"])
     event.save()
+    transaction.on_commit(students_dashboard_forget)
     return event
 
 
@@ -903,6 +905,7 @@ def rollover_confirm(*, cohort: Cohort, academic_year: int, by=None) -> Rollover
         )
         for line, kind in moves
     )
+    transaction.on_commit(students_dashboard_forget)
     return summary
 
 
@@ -1029,4 +1032,5 @@ def students_import(
                 )
             )
     EnrolmentEvent.objects.bulk_create(events, batch_size=500)
+    transaction.on_commit(students_dashboard_forget)
     return len(students)

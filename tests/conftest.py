@@ -11,6 +11,7 @@ import pytest
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.utils import translation
 
 from institutes.access import Role
@@ -75,6 +76,14 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the test settings' cache is per process,
+    and row ids repeat between tests, so a cached summary would otherwise leak)."""
+    cache.clear()
+    yield
 
 
 @pytest.fixture

@@ -147,7 +147,19 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without Redis the cache still has to be shared by every process on the machine
+    # (gunicorn workers, the task worker, scheduled publishing): publishing in one of
+    # them must invalidate the public pages the others serve, and rate limits must
+    # count every worker's requests. A per-process (local memory) cache would do
+    # neither. Files under var/ need no set-up and cost no database query.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+            "KEY_PREFIX": "nursing",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
 
 # Background work: the database queue is the zero-set-up default, RQ on Redis the
 # scale-out path (TASKS_BACKEND=rq and REDIS_URL).

@@ -132,6 +132,21 @@ def test_student_page_shows_record_history_and_results(world, client, cohort):
     assert student.person.national_id in body
 
 
+def test_student_page_shows_events_recorded_without_a_user(world, client, cohort):
+    from students.services import student_record_correction, student_suspend
+
+    student = enrolled_student(cohort)
+    student_suspend(student=student, by=None, note="مرض")  # e.g. an import, a task
+    student_record_correction(student=student, by=world.a.admin, note="تصحيح الاسم")
+    client.force_login(world.a.admin)
+    response = client.get(reverse("students:inspect", args=[student.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "النظام" in body  # "system" recorded the suspension
+    admin = world.a.admin
+    assert (admin.get_full_name() or admin.username) in body  # a person corrected
+
+
 def test_student_list_queries_do_not_grow_with_the_page(world, client, cohort):
     client.force_login(world.a.admin)
     url = reverse("students:index")
@@ -182,6 +197,36 @@ def test_dashboard_panel_counts_only_own_students(world, client, cohort, cohort_
     body = client.get(reverse("wagtailadmin_home")).content.decode()
     assert world.a.institute.name_ar in body
     assert world.b.institute.name_ar not in body
+
+
+def _students_table_queries(client, url) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    touching = [q for q in ctx.captured_queries if "students_student" in q["sql"]]
+    return len(touching), response.content.decode()
+
+
+def test_admin_home_counts_students_once_then_from_the_cache(
+    world, client, cohort, django_capture_on_commit_callbacks
+):
+    from students.services import student_suspend
+
+    students = [enrolled_student(cohort) for _ in range(3)]
+    client.force_login(world.authority)
+    home = reverse("wagtailadmin_home")
+    counted, _body = _students_table_queries(client, home)
+    assert counted >= 4  # institute, year, status and sex counts
+    again, body = _students_table_queries(client, home)
+    assert again == 0, "the whole students table is aggregated on every view"
+    assert ": 3</" in body or ': 3"' in body
+
+    # A status change through a service recounts at the next view.
+    with django_capture_on_commit_callbacks(execute=True):
+        student_suspend(student=students[0], by=world.a.admin, note="مرض")
+    recounted, body = _students_table_queries(client, home)
+    assert recounted >= 4
+    assert ': 1"' in body and ': 2"' in body  # one suspended, two enrolled
 
 
 def test_student_add_form_checks_the_national_id_against_birth_date(

@@ -30,7 +30,7 @@ from .models import Placement, PlacementStatus, RotationBlock, Shift
 
 class RotationBlockFilterSet(ScopedFilterSet):
     cohort = django_filters.ModelChoiceFilter(
-        queryset=Cohort.objects.all(), label=_("Cohort")
+        queryset=Cohort.objects.select_related("institute"), label=_("Cohort")
     )
     year = django_filters.NumberFilter(label=_("Year of study"))
     shift = django_filters.ChoiceFilter(choices=Shift.choices, label=_("Shift"))
@@ -97,7 +97,7 @@ class PlacementFilterSet(ScopedFilterSet):
         queryset=Hospital.objects.all(), label=_("Hospital")
     )
     ward = django_filters.ModelChoiceFilter(
-        queryset=Ward.objects.all(), label=_("Ward")
+        queryset=Ward.objects.select_related("hospital"), label=_("Ward")
     )
     status = django_filters.ChoiceFilter(
         choices=PlacementStatus.choices, label=_("Status")

@@ -45,7 +45,8 @@ class StaffFilterSet(ScopedFilterSet):
         queryset=Hospital.objects.all(), label=_("Hospital")
     )
     ward = django_filters.ModelChoiceFilter(
-        queryset=Ward.objects.all(), label=_("Department / ward")
+        queryset=Ward.objects.select_related("hospital"),
+        label=_("Department / ward"),
     )
     job_category = django_filters.ChoiceFilter(
         choices=JobCategory.choices, label=_("Job category")
@@ -130,7 +131,9 @@ class StaffMemberViewSet(ScopedModelViewSet):
     ordering = ["employee_number"]
 
     def get_queryset(self, request):
-        return StaffMember.objects.select_related("person", "hospital", "ward")
+        return StaffMember.objects.select_related(
+            "person", "hospital", "ward__hospital"
+        )
 
 
 class TopicFilterSet(ScopedFilterSet):
