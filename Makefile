@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Exported: the dev settings derive SITE_BASE_URL (printed in QR codes) from it.
+export PORT
 STAMP := $(VENV)/.installed
 
 .PHONY: demo test test-postgres test-browser lint format install migrate translations worker serve check-system bench clean

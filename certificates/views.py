@@ -18,7 +18,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -105,6 +105,11 @@ def verify(request, code: str):
             if doc.revoked_at
             else None,
             "serial": doc.serial,
+            # The page writes dates in the digits the document was printed with
+            # (Arabic-Indic digits only ever in Arabic text).
+            "digits": doc.digits
+            if (translation.get_language() or "ar").startswith("ar")
+            else "latn",
             "superseded_by": doc.superseded_by.code_display
             if doc.superseded_by_id
             else None,

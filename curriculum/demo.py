@@ -7,7 +7,15 @@ Courses come from shared/reference/nursing-courses.csv (transcribed in
 import csv
 from pathlib import Path
 
-from .models import Competency, Course, CurriculumVersion, Programme, YearRequirement
+from .models import (
+    DEFAULT_GRADE_BANDS,
+    Competency,
+    Course,
+    CurriculumVersion,
+    GradeBand,
+    Programme,
+    YearRequirement,
+)
 
 DATA = Path(__file__).resolve().parent / "demo_data" / "nursing-courses.csv"
 
@@ -101,5 +109,13 @@ def load(ctx) -> None:
             version=version,
             year=year,
             required_clinical_hours=clinical_by_year.get(year, 0),
+        )
+    for percent, name_ar, name_en, passing in DEFAULT_GRADE_BANDS:
+        GradeBand.objects.create(
+            version=version,
+            min_percent=percent,
+            name_ar=name_ar,
+            name_en=name_en,
+            passing=passing,
         )
     ctx.say(f"curriculum: {len(courses)} courses, {len(COMPETENCIES)} competencies")

@@ -4,7 +4,14 @@ import factory
 
 from institutes.factories import scope_sample
 
-from .models import Competency, Course, CurriculumVersion, Programme, YearRequirement
+from .models import (
+    Competency,
+    Course,
+    CurriculumVersion,
+    GradeBand,
+    Programme,
+    YearRequirement,
+)
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):
@@ -68,6 +75,16 @@ class YearRequirementFactory(factory.django.DjangoModelFactory):
     required_clinical_hours = 120
 
 
+class GradeBandFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GradeBand
+
+    version = factory.SubFactory(CurriculumVersionFactory)
+    min_percent = 85
+    name_ar = "ممتاز"
+    name_en = "Excellent"
+
+
 def version_with_courses(*, courses_per_year: int = 2, **kwargs) -> CurriculumVersion:
     """A small five-year version: `courses_per_year` courses and a competency a year."""
     version = CurriculumVersionFactory(**kwargs)
@@ -99,3 +116,8 @@ def _competency_sample(side):
 @scope_sample(YearRequirement, marker="required_clinical_hours")
 def _requirement_sample(side):
     return YearRequirementFactory(required_clinical_hours=900 + side.institute.pk)
+
+
+@scope_sample(GradeBand, marker="name_ar")
+def _grade_band_sample(side):
+    return GradeBandFactory(name_ar=f"تقدير {side.institute.code}")

@@ -370,3 +370,69 @@ class YearRequirement(VersionPartMixin):
             "year": self.year,
             "hours": self.required_clinical_hours,
         }
+
+
+class GradeBand(BilingualNameMixin, VersionPartMixin):
+    """One verbal grade (التقدير) of a curriculum version, from `min_percent` up.
+
+    A transcript's percentage (obtained / maximum marks) gets the band with the highest
+    `min_percent` it reaches. A version without bands uses Egypt's technical-nursing
+    bands (`DEFAULT_GRADE_BANDS`); edited under Students → Grade bands, frozen with the
+    version like its courses.
+    """
+
+    version = models.ForeignKey(
+        CurriculumVersion,
+        verbose_name=_("curriculum version"),
+        on_delete=models.CASCADE,
+        related_name="grade_bands",
+    )
+    min_percent = models.DecimalField(
+        _("from (percent)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("The lowest percentage that earns this grade, e.g. 85."),
+    )
+    name_ar = models.CharField(_("grade (Arabic)"), max_length=60)
+    name_en = models.CharField(_("grade (English)"), max_length=60, blank=True)
+    passing = models.BooleanField(
+        _("passing grade"),
+        default=True,
+        help_text=_("Untick for the failing band (ضعيف)."),
+    )
+
+    access_rule = AccessRule.reference_data()
+    panels = [
+        FieldPanel("version"),
+        FieldRowPanel([FieldPanel("min_percent"), FieldPanel("passing")]),
+        FieldRowPanel([FieldPanel("name_ar"), FieldPanel("name_en")]),
+    ]
+
+    class Meta:
+        verbose_name = _("grade band")
+        verbose_name_plural = _("grade bands")
+        ordering = ["version", "-min_percent"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "min_percent"], name="grade_band_unique_threshold"
+            ),
+            models.CheckConstraint(
+                name="grade_band_percent_in_range",
+                condition=Q(min_percent__gte=0) & Q(min_percent__lte=100),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (≥ {self.min_percent.normalize():f}%)"
+
+
+# Egypt's technical-nursing institutes (docs/curriculum.md, "Grade bands"):
+# (from percent, Arabic, English, passing).
+DEFAULT_GRADE_BANDS = (
+    (85, "ممتاز", "Excellent", True),
+    (75, "جيد جدًا", "Very good", True),
+    (65, "جيد", "Good", True),
+    (50, "مقبول", "Pass", True),
+    (0, "ضعيف", "Weak", False),
+)

@@ -7,7 +7,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Competency, Course, CurriculumVersion, Programme, YearRequirement
+from .models import (
+    Competency,
+    Course,
+    CurriculumVersion,
+    GradeBand,
+    Programme,
+    YearRequirement,
+)
 
 
 def curriculum_version_for_intake(
@@ -42,7 +49,8 @@ def curriculum_version_copy(
     name_ar: str = "",
     name_en: str = "",
 ) -> CurriculumVersion:
-    """Copy a version (courses, prerequisites, competencies, requirements) into a new one.
+    """Copy a version (courses, prerequisites, competencies, requirements, grade bands)
+    into a new one.
 
     This is how a frozen curriculum is changed: the copy is editable until a cohort
     uses it.
@@ -99,5 +107,15 @@ def curriculum_version_copy(
             version=new, year=r.year, required_clinical_hours=r.required_clinical_hours
         )
         for r in version.year_requirements.all()
+    )
+    GradeBand.objects.bulk_create(
+        GradeBand(
+            version=new,
+            min_percent=b.min_percent,
+            name_ar=b.name_ar,
+            name_en=b.name_en,
+            passing=b.passing,
+        )
+        for b in version.grade_bands.all()
     )
     return new

@@ -18,7 +18,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from institutes import scoped_admin
 from institutes.scoped_admin import ScopedFilterSet, ScopedModelViewSet
 
-from .models import Competency, Course, CurriculumVersion, YearRequirement
+from .models import Competency, Course, CurriculumVersion, GradeBand, YearRequirement
 
 
 class AuthorityOnlyMixin:
@@ -178,12 +178,26 @@ class YearRequirementViewSet(AuthorityOnlyViewSet):
         return YearRequirement.objects.select_related("version")
 
 
+class GradeBandViewSet(AuthorityOnlyViewSet):
+    name = "grade_bands"
+    model = GradeBand
+    icon = "pick"
+    menu_label = _("Grade bands")
+    list_display = ["version", "min_percent", "name_ar", "name_en", "passing"]
+    list_export = ["version", "min_percent", "name_ar", "name_en", "passing"]
+    export_filename = "grade-bands"
+
+    def get_queryset(self, request):
+        return GradeBand.objects.select_related("version")
+
+
 def curriculum_viewsets():
     return [
         CurriculumVersionViewSet(),
         CourseViewSet(),
         CompetencyViewSet(),
         YearRequirementViewSet(),
+        GradeBandViewSet(),
     ]
 
 

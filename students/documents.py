@@ -21,7 +21,7 @@ from institutes.models import Institute
 from institutes.national_id import Sex
 
 from .models import Cohort, Enrolment, Student, StudentStatus, academic_year_label
-from .selectors import academic_record
+from .selectors import academic_record, final_standing
 
 ENROLMENT_LETTER = "students.enrolment_letter"
 TRANSCRIPT = "students.transcript"
@@ -234,6 +234,9 @@ def _graduation_context(student: Student) -> dict:
         "programme": _programme(student.cohort),
         "intake": academic_year_label(student.cohort.intake_year),
         "graduation_year": academic_year_label(last),
+        # The holder's own fields (never in the shared background).
+        "national_id": student.person.national_id,
+        "standing": final_standing(student),
     }
 
 

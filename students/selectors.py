@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
 from django.db.models import Count, QuerySet
 
 from curriculum.models import Course
+from curriculum.selectors import Grade, grade_bands, grade_for_percent
 from institutes import access
 
 from .models import (
@@ -122,10 +123,59 @@ class ResultLine:
         return self.result.passed if self.result else None
 
 
+@dataclass(frozen=True)
+class Standing:
+    """Marks obtained out of a maximum, the percentage (one decimal) and its grade.
+
+    `complete` is False while a course counted here has no mark yet: the totals are
+    then those of the marked courses and no grade is given.
+    """
+
+    obtained: Decimal
+    maximum: int
+    complete: bool
+    grade: Grade | None
+
+    @property
+    def percent(self) -> Decimal | None:
+        if not self.maximum:
+            return None
+        return (Decimal(100) * self.obtained / self.maximum).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+
+
+def standing_of(
+    marks: list[tuple[Decimal | None, int]], bands: list[Grade]
+) -> Standing:
+    """The standing of (total or None, maximum) pairs: unmarked courses are left out
+    of the sums and withhold the grade. The grade is that of the printed (rounded)
+    percentage, so 84.96 % prints as 85.0 % and gets the 85 % band."""
+    marked = [(total, maximum) for total, maximum in marks if total is not None]
+    obtained = sum((total for total, _ in marked), Decimal(0))
+    maximum = sum(maximum for _, maximum in marked)
+    complete = bool(marks) and len(marked) == len(marks)
+    standing = Standing(
+        obtained=obtained, maximum=maximum, complete=complete, grade=None
+    )
+    if complete and maximum:
+        standing = Standing(
+            obtained=obtained,
+            maximum=maximum,
+            complete=True,
+            grade=grade_for_percent(bands, standing.percent),
+        )
+    return standing
+
+
 @dataclass
 class YearRecord:
     enrolment: Enrolment
     lines: list[ResultLine] = field(default_factory=list)
+    # The year's own marks, and everything up to and including this year (each
+    # course counted once, with its latest result: a re-sit replaces the failure).
+    standing: Standing | None = None
+    cumulative: Standing | None = None
 
     @property
     def academic_year_label(self) -> str:
@@ -160,13 +210,16 @@ class AcademicRecord:
     years: list[YearRecord]
     graduated: bool
     unmet_requirements: list[str]
+    overall: Standing | None = None
 
 
 def academic_record(student: Student) -> AcademicRecord:
     """The per-student academic record (for the student page, transcripts, certificates).
 
     Each enrolment lists every course of its year of study in the cohort's curriculum,
-    with the result when there is one. Five queries whatever the record's length.
+    with the result when there is one; each year has its standing and the cumulative
+    one, the record its overall standing (grade bands of the curriculum version). Six
+    queries whatever the record's length.
     """
     from .services import graduation_requirements
 
@@ -200,12 +253,25 @@ def academic_record(student: Student) -> AcademicRecord:
             if enrolment_pk == e.pk and course_pk not in own_pks and course_pk in by_pk
         ]
         years.append(YearRecord(enrolment=e, lines=lines))
+    bands = grade_bands(student.cohort.curriculum_version_id)
+    latest: dict[int, ResultLine] = {}
+    for year in years:
+        year.standing = standing_of(
+            [(line.total, line.course.total_max) for line in year.lines], bands
+        )
+        for line in year.lines:
+            if line.result is not None or line.course.pk not in latest:
+                latest[line.course.pk] = line
+        year.cumulative = standing_of(
+            [(line.total, line.course.total_max) for line in latest.values()], bands
+        )
     graduated = student.status == StudentStatus.GRADUATED
     return AcademicRecord(
         student=student,
         years=years,
         graduated=graduated,
         unmet_requirements=[] if graduated else graduation_requirements(student),
+        overall=years[-1].cumulative if years else None,
     )
 
 
@@ -268,3 +334,29 @@ def _students_dashboard_counts(user) -> dict[str, list[dict]]:
             qs.values("person__sex").annotate(n=Count("pk")).order_by("person__sex")
         ),
     }
+
+
+def final_standing(student: Student) -> Standing:
+    """The overall standing over every course of the student's curriculum version,
+    each counted once with its latest result (what a graduation certificate prints).
+
+    Three queries; the same figures as `academic_record(student).overall` for a
+    student who has been enrolled in every year.
+    """
+    version_id = student.cohort.curriculum_version_id
+    maxima = {
+        pk: (theory or 0) + (practical or 0)
+        for pk, theory, practical in Course.objects.filter(
+            version=version_id
+        ).values_list("pk", "theory_max", "practical_max")
+    }
+    latest: dict[int, Decimal | None] = dict.fromkeys(maxima)
+    for course_pk, total in (
+        CourseResult.objects.filter(enrolment__student=student, course__in=maxima)
+        .order_by("enrolment__academic_year", "pk")
+        .values_list("course_id", "total")
+    ):
+        latest[course_pk] = total
+    return standing_of(
+        [(latest[pk], maxima[pk]) for pk in maxima], grade_bands(version_id)
+    )

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from curriculum.models import YEARS_OF_STUDY, Course, CurriculumVersion
 from curriculum.services import curriculum_version_freeze
+from institutes.formatting import NumberParseError, parse_number
 from institutes.models import Institute
 from institutes.services import person_upsert
 
@@ -538,12 +539,10 @@ def _parse_mark(raw, maximum: int) -> tuple[Decimal | None, str]:
     text = str(raw if raw is not None else "").strip()
     if not text:
         return None, ""
-    text = text.translate(str.maketrans("٠١٢٣٤٥٦٧٨٩٫", "0123456789."))
+    # One reader for typed numbers: Arabic-Indic digits, "٫" "," or "." (82,5 = 82.5).
     try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return None, _("“%(value)s” is not a number.") % {"value": text}
-    if not value.is_finite():
+        value = parse_number(text)
+    except NumberParseError:
         return None, _("“%(value)s” is not a number.") % {"value": text}
     if maximum == 0:
         return None, _("This course has no mark for this part.")

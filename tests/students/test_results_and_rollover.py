@@ -48,6 +48,23 @@ def test_marks_are_saved_with_totals_and_results(year1, world):
     assert not CourseResult.objects.filter(enrolment=enrolments[2]).exists()
 
 
+def test_marks_typed_with_any_decimal_separator_are_read_alike(year1):
+    courses, _students, enrolments = year1
+    course = courses[0]
+    services.results_save(
+        course=course,
+        enrolments=enrolments,
+        marks={
+            enrolments[0].pk: {"theory": "٨٢٫٥", "practical": "٣٠"},
+            enrolments[1].pk: {"theory": "82,5", "practical": "30"},
+            enrolments[2].pk: {"theory": " 82.5 ", "practical": "٣٠,٠"},
+        },
+    )
+    assert set(
+        CourseResult.objects.filter(course=course).values_list("theory_mark", "total")
+    ) == {(Decimal("82.5"), Decimal("112.5"))}
+
+
 def test_one_bad_cell_saves_nothing_and_names_every_bad_cell(year1):
     courses, _students, enrolments = year1
     with pytest.raises(services.ResultsGridError) as info:

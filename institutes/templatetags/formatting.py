@@ -1,0 +1,69 @@
+"""Template filters of `institutes.formatting`, for documents and screens alike.
+
+`{% load formatting %}` (document templates load them through `certificates_pdf`):
+
+- `value|digits:mode`    text with its digits in `mode` ("arab"/"latn"); a number
+  (int, Decimal, float) is formatted as by `number` (no ".0", ٫ with Arabic-Indic)
+- `value|number:mode`    a number: 117.0 -> ١١٧ / 117, 82.5 -> ٨٢٫٥ / 82.5
+- `value|percent:mode`   ٩٣٪ / 93%, one decimal where needed
+- `value|hours:mode`     2.0 -> ٢ / 2
+- `value|docdate:mode`   "24 نوفمبر 2026" in the active language, digits in `mode`
+- `value|ident`          an identifier as typed, in `<bdi dir="ltr">` (never converted)
+"""
+
+from decimal import Decimal
+
+from django import template
+
+from institutes import formatting
+
+register = template.Library()
+
+
+@register.filter
+def digits(value, mode=formatting.ARABIC_INDIC):
+    """Digits in `mode`; numbers are formatted (no ".0", the right separator)."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return formatting.format_number(value, mode)
+    return formatting.to_digits(value, mode)
+
+
+@register.filter
+def number(value, mode=formatting.WESTERN):
+    return formatting.format_number(value, mode)
+
+
+@register.filter
+def percent(value, mode=formatting.WESTERN):
+    return formatting.format_percent(value, mode)
+
+
+@register.filter
+def hours(value, mode=formatting.WESTERN):
+    return formatting.format_hours(value, mode)
+
+
+@register.filter
+def docdate(value, mode=formatting.WESTERN):
+    """A date as "24 نوفمبر 2026" / "24 November 2026" in the active language."""
+    return formatting.format_date(value, mode)
+
+
+@register.filter
+def ident(value):
+    """An identifier, never digit-converted, isolated as a left-to-right run."""
+    return formatting.identifier_html(value)
+
+
+@register.filter
+def name_size(value):
+    """A class for a name's box: "", " long", " longer" or " longest" by its length,
+    so one-page documents shrink long names instead of running onto a second page."""
+    length = len(str(value or ""))
+    if length > 100:
+        return " longest"
+    if length > 75:
+        return " longer"
+    if length > 50:
+        return " long"
+    return ""
