@@ -20,12 +20,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.core.exceptions import (
+    FieldDoesNotExist,
+    ImproperlyConfigured,
+    ValidationError,
+)
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 ACTIONS = ("view", "add", "change", "delete")
+# Wagtail's screens also ask about actions our models don't have (the history view
+# asks whether the user may "publish", others "lock" or "unlock"). Scoped roles are
+# never granted those; only authority staff, who hold every permission, are.
 
 
 class Role(models.TextChoices):
@@ -219,7 +226,7 @@ def filter_for(queryset: QuerySet, user, action: str = "view") -> QuerySet:
     scope = scope_for(user)
     if scope.is_authority:
         return queryset
-    if not scope.has_role:
+    if not scope.has_role or action not in ACTIONS:
         return queryset.none()
     model = queryset.model
     rule = require_rule(model)
@@ -247,6 +254,8 @@ def can(user, action: str, obj: models.Model) -> bool:
     scope = scope_for(user)
     if scope.is_authority:
         return True
+    if action not in ACTIONS:
+        return False
     if obj is None or obj.pk is None:
         return user_may(user, action, type(obj))
     model = type(obj)
@@ -258,7 +267,7 @@ def user_may(user, action: str, model: type[models.Model]) -> bool:
     scope = scope_for(user)
     if scope.is_authority:
         return True
-    if not scope.has_role:
+    if not scope.has_role or action not in ACTIONS:
         return False
     rule = rule_for(model)
     if rule is None:
@@ -290,6 +299,63 @@ def wards_for(user, action: str = "view") -> QuerySet:
     return filter_for(Ward.objects.all(), user, action)
 
 
+def stored_key(model: type[models.Model], value, field_name: str = "pk"):
+    """`value` converted as `model` stores its key, or None when no row can have it.
+
+    Letters for a number, a NUL byte, or a number beyond the column's range (25
+    digits) are turned away here, before a query: the databases answer those with
+    a server error, not with "no such row".
+    """
+    key_field = (
+        model._meta.pk if field_name == "pk" else model._meta.get_field(field_name)
+    )
+    try:
+        converted = key_field.to_python(value)
+        if isinstance(converted, str) and "\x00" in converted:
+            return None
+        key_field.run_validators(converted)
+    except (ValidationError, TypeError, ValueError, OverflowError):
+        return None
+    return converted
+
+
+def _guard_keys(form_field) -> None:
+    """Make a model-choice field refuse impossible keys as an invalid choice."""
+    model = form_field.queryset.model
+    key = getattr(form_field, "to_field_name", None) or "pk"
+    if hasattr(form_field, "_check_values"):  # several choices
+        check_values = form_field._check_values
+
+        def guarded_check_values(value):
+            for pk in value if isinstance(value, list | tuple) else ():
+                if stored_key(model, pk, key) is None:
+                    raise ValidationError(
+                        form_field.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": pk},
+                    )
+            return check_values(value)
+
+        form_field._check_values = guarded_check_values
+        return
+    to_python = form_field.to_python
+
+    def guarded_to_python(value):
+        if (
+            value not in form_field.empty_values
+            and not isinstance(value, models.Model)
+            and stored_key(model, value, key) is None
+        ):
+            raise ValidationError(
+                form_field.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return to_python(value)
+
+    form_field.to_python = guarded_to_python
+
+
 def limit_choices(fields: Iterable, user) -> None:
     """Narrow every model-choice field to the rows the user may see.
 
@@ -314,6 +380,7 @@ def limit_choices(fields: Iterable, user) -> None:
         form_field.error_messages.setdefault(
             "invalid_list", _("Enter a list of values.")
         )
+        _guard_keys(form_field)
 
 
 class RoleBackend:

@@ -11,11 +11,24 @@ buttons, `user_has_permission_for_instance`) give the same answers.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
 import django_filters
 
-from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, router, transaction
+from django.db.models import QuerySet
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
+from django.db.models.functions import Cast
 from django.http import Http404
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.filters import WagtailFilterSet
@@ -24,6 +37,7 @@ from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.models import ReferenceIndex
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
 
@@ -80,13 +94,52 @@ def register_scoped_policies(models_: list[type[models.Model]]) -> None:
             )
 
 
+# Dates a person can mean. Beyond them the databases (or the "day after" a range
+# filter adds) overflow; 0001-01-01 and 9999-12-31 are typed by testers, not users.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+
+
+def _check_date(value) -> None:
+    day = value.date() if isinstance(value, datetime) else value
+    if isinstance(day, date) and not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValidationError(
+            _("Enter a date between %(first)s and %(last)s."),
+            code="date_out_of_range",
+            params={"first": EARLIEST_DATE.year, "last": LATEST_DATE.year},
+        )
+
+
+def bound_dates(fields: Iterable) -> None:
+    """Make every date field (and each half of a date range) refuse impossible years.
+
+    An out-of-range date then fails the form with its own message instead of
+    overflowing in the query.
+    """
+    for form_field in fields:
+        parts = [form_field, *getattr(form_field, "fields", ())]
+        for part in parts:
+            if isinstance(part, forms.DateField | forms.DateTimeField) and (
+                _check_date not in part.validators
+            ):
+                part.validators = [*part.validators, _check_date]
+
+
+class BoundedDatesFilterSetMixin:
+    """A filter set whose date filters refuse impossible years (see bound_dates)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_dates(self.form.fields.values())
+
+
 _MODEL_FILTERS = (
     django_filters.ModelChoiceFilter,
     django_filters.ModelMultipleChoiceFilter,
 )
 
 
-class ScopedFilterSet(WagtailFilterSet):
+class ScopedFilterSet(BoundedDatesFilterSetMixin, WagtailFilterSet):
     """A filter set whose model choices are narrowed to the requesting user's scope."""
 
     def __init__(self, *args, request=None, **kwargs):
@@ -132,6 +185,13 @@ class ScopedObjectMixin:
         return self.scope(super().get_queryset())
 
     def get_object(self, *args, **kwargs):
+        raw = getattr(self, "pk", None) or self.kwargs.get(
+            getattr(self, "pk_url_kwarg", "pk")
+        )
+        if raw is not None and (
+            access.stored_key(self.model, unquote(str(raw))) is None
+        ):
+            raise Http404(_("No such record in your institutes and hospitals."))
         obj = super().get_object(*args, **kwargs)
         if obj is not None and not access.can(
             self.request.user, self.scope_action, obj
@@ -213,20 +273,150 @@ class ScopedCopyView(ScopedCreateView):
         return self.get_object()
 
 
+@dataclass(frozen=True)
+class DeleteProtection:
+    """Why a record can't be deleted: the kinds of records that depend on it.
+
+    Only kinds and counts are shown, never the dependent rows themselves: they may
+    belong to other scopes (a staff member's attendance at another hospital).
+    """
+
+    counts: tuple[tuple[str, int], ...]
+    hint: str
+
+
+DEFAULT_DELETE_HINT = _(
+    "Records that others depend on are kept so that history stays complete. Remove "
+    "or change the records that depend on it first, or keep this one."
+)
+
+
+def delete_protection(obj: models.Model, hint: str | None = None):
+    """The protection that stops `obj` being deleted, or None when it can go.
+
+    Asks Django's deletion collector, which follows every PROTECT and RESTRICT
+    foreign key (deletes nothing). The hint comes from the viewset or from the
+    model's `delete_protected_hint`: what to do instead (withdraw, deactivate, ...).
+    """
+    collector = Collector(using=router.db_for_write(type(obj)), origin=obj)
+    try:
+        collector.collect([obj])
+    except ProtectedError as exc:
+        blocking = exc.protected_objects
+    except RestrictedError as exc:
+        blocking = exc.restricted_objects
+    else:
+        return None
+    return _protection_from(obj, blocking, hint)
+
+
+def _protection_from(obj, blocking, hint: str | None) -> DeleteProtection:
+    counts = Counter(type(o)._meta.verbose_name_plural for o in blocking)
+    return DeleteProtection(
+        counts=tuple((str(name), n) for name, n in sorted(counts.items())),
+        hint=str(hint or getattr(type(obj), "delete_protected_hint", None) or "")
+        or str(DEFAULT_DELETE_HINT),
+    )
+
+
 class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
+    """Delete with a clear refusal when other records protect the object.
+
+    A viewset (or the model) declares `delete_protected_hint`, saying what to do
+    instead; the page names the kinds of records that protect it, in the user's
+    language, and the POST deletes nothing.
+    """
+
     scope_action = "delete"
+    template_name = "institutes/admin/confirm_delete.html"
+    delete_protected_hint = None
+
+    @cached_property
+    def protection(self) -> DeleteProtection | None:
+        return delete_protection(self.object, self.delete_protected_hint)
+
+    def form_valid(self, form):
+        if self.protection is not None:
+            return self._refuse()
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except (ProtectedError, RestrictedError) as exc:
+            # Something came to depend on it between the page and the POST.
+            blocking = getattr(exc, "protected_objects", None) or getattr(
+                exc, "restricted_objects", ()
+            )
+            self.protection = _protection_from(
+                self.object, blocking, self.delete_protected_hint
+            )
+            return self._refuse()
+
+    def _refuse(self):
+        messages.error(
+            self.request,
+            _("Nothing was deleted: other records depend on this one."),
+        )
+        return self.render_to_response(self.get_context_data(), status=409)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["protection"] = self.protection
+        return context
 
 
 class ScopedInspectView(ScopedObjectMixin, generic.InspectView):
     scope_action = "view"
 
 
+class ScopedHistoryFilterSet(BoundedDatesFilterSetMixin, history.HistoryFilterSet):
+    pass
+
+
 class ScopedHistoryView(ScopedObjectMixin, history.HistoryView):
     scope_action = "view"
+    filterset_class = ScopedHistoryFilterSet
+
+    def get_queryset(self):
+        # The listing is of the object's log entries, not of the model: the object
+        # itself is scoped by the mixin, its own entries need no rule of their own.
+        return history.HistoryView.get_queryset(self)
+
+
+def visible_references(references: QuerySet, user) -> QuerySet:
+    """The reference-index rows whose source object the user may see.
+
+    A record's usage lists the objects that point to it, and those can belong to other
+    scopes (another institute's placement in a shared ward): each source model is
+    narrowed by its own access rule; a model without one is shown to authority only.
+    """
+    if access.scope_for(user).is_authority:
+        return references
+    keep = models.Q(pk__in=[])
+    type_ids = references.values_list("base_content_type_id", flat=True).distinct()
+    for type_id in type_ids.order_by():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        if model is None or access.rule_for(model) is None:
+            continue
+        visible = access.filter_for(model._default_manager.all(), user, "view")
+        keep |= models.Q(
+            base_content_type_id=type_id,
+            object_id__in=visible.values_list(
+                Cast("pk", output_field=models.CharField()), flat=True
+            ),
+        )
+    return references.filter(keep)
 
 
 class ScopedUsageView(ScopedObjectMixin, usage.UsageView):
     scope_action = "view"
+
+    def get_queryset(self):
+        # Wagtail's usage listing is of references, not of the model: it is narrowed
+        # to the sources the user may see (the object itself is scoped by the mixin).
+        references = ReferenceIndex.get_references_to(self.object)
+        return visible_references(
+            references, self.request.user
+        ).group_by_source_object()
 
 
 class ScopedModelViewSet(ModelViewSet):
@@ -248,6 +438,9 @@ class ScopedModelViewSet(ModelViewSet):
     copy_view_enabled = False
     export_formats = ["csv", "xlsx"]
     list_export = None
+    #: What to do instead of deleting a record that others depend on (shown by the
+    #: delete view); when unset the model's `delete_protected_hint` is used.
+    delete_protected_hint = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -269,6 +462,11 @@ class ScopedModelViewSet(ModelViewSet):
 
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(queryset=self.get_queryset, **kwargs)
+
+    def get_delete_view_kwargs(self, **kwargs):
+        return super().get_delete_view_kwargs(
+            delete_protected_hint=self.delete_protected_hint, **kwargs
+        )
 
     def get_filterset_class(self):
         filterset_class = super().get_filterset_class()
@@ -305,15 +503,21 @@ class ScopedChooseResultsView(ScopedChooseViewMixin, chooser_views.ChooseResults
 
 class ScopedChosenView(chooser_views.ChosenView):
     def get_object(self, pk):
+        key = access.stored_key(self.model_class, pk)
+        if key is None:
+            raise Http404(_("No such record in your institutes and hospitals."))
         return access.filter_for(
             self.model_class.objects.all(), self.request.user, "view"
-        ).get(pk=pk)
+        ).get(pk=key)
 
 
 class ScopedChosenMultipleView(chooser_views.ChosenMultipleView):
     def get_objects(self, pks):
+        keys = [access.stored_key(self.model_class, pk) for pk in pks]
         return access.filter_for(
-            self.model_class.objects.filter(pk__in=pks), self.request.user, "view"
+            self.model_class.objects.filter(pk__in=[k for k in keys if k is not None]),
+            self.request.user,
+            "view",
         )
 
 

@@ -10,6 +10,7 @@ Domain-free: students and staff imports both use it. The flow is
     token = stash(data, filename, user=request.user)   # keep the file for "confirm"
     ... on confirm: data, filename = unstash(token, user=request.user), read again,
     result = commit_rows(table.rows, write)   # valid rows, one transaction
+    discard(token, user=request.user)          # the file is not kept
 
 What it handles: UTF-8 with or without a byte-order mark, UTF-16 (Excel "Unicode
 text"), Windows-1256 (Arabic Excel's "CSV"), comma/semicolon/tab separators, headers
@@ -18,22 +19,30 @@ extra columns (ignored, listed), missing optional columns, empty lines (skipped)
 cells that a spreadsheet would run as formulas (`=...`, or `+ - @` not followed by a
 number) which are refused with a message rather than imported. A leading apostrophe,
 which our own exports add to neutralise such cells, is removed, so an export imports
-back unchanged. The file itself is carried between preview and confirm in a signed,
-compressed token (no server-side state), tied to the user.
+back unchanged. Between preview and confirm the file waits in private server-side
+storage; the confirm form carries only a signed reference, tied to the user, that
+expires (see `stash`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .arabic import normalize_for_search
@@ -328,29 +337,114 @@ def _salt(user) -> str:
     return f"institutes.tabular_import:{getattr(user, 'pk', '')}"
 
 
-def stash(data: bytes, filename: str, *, user) -> str:
-    """A signed, compressed token carrying the file, for the confirm step."""
-    import base64
+# The uploaded file waits on the server between preview and confirm: the confirm
+# form carries only a signed reference, so a file of any size the import accepts
+# confirms in a request of a few hundred bytes (a file in a hidden field hit
+# DATA_UPLOAD_MAX_MEMORY_SIZE). Files live in a private storage, never under MEDIA;
+# each expires after STASH_MAX_AGE and is removed on confirm or by the next stash.
+STASH_MAX_AGE = 3600
+_STASH_SUFFIX = ".upload"
 
-    return signing.dumps(
-        {"f": filename, "d": base64.b64encode(data).decode("ascii")},
-        salt=_salt(user),
-        compress=True,
+
+class PrivateUploadStorage(FileSystemStorage):
+    """A file system storage without a public URL, rooted at IMPORTS_UPLOAD_ROOT."""
+
+    def __init__(self):
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self):
+        return str(settings.IMPORTS_UPLOAD_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise NotImplementedError("Uploaded import files are never served.")
+
+
+_private_uploads = PrivateUploadStorage()
+
+
+def upload_storage():
+    """Where stashed uploads wait: `IMPORTS_STORAGE` (a STORAGES key shared by every
+    app server, e.g. a private bucket) or the private folder IMPORTS_UPLOAD_ROOT."""
+    alias = getattr(settings, "IMPORTS_STORAGE", "")
+    return storages[alias] if alias else _private_uploads
+
+
+def _stale_preview() -> ValidationError:
+    return ValidationError(
+        _("This preview has expired or is not yours; upload the file again."),
+        code="stale_preview",
     )
 
 
-def unstash(token: str, *, user, max_age: int = 3600) -> tuple[bytes, str]:
-    """The file a `stash` token carries; refuses another user's or an old token."""
-    import base64
+def stash(data: bytes, filename: str, *, user) -> str:
+    """Keep the uploaded file server-side; return a signed reference to it.
 
+    The reference is signed for this user and expires after STASH_MAX_AGE; the
+    file's name is random, so it can't be guessed or reached any other way.
+    """
+    purge_stale_uploads()
+    storage = upload_storage()
+    name = storage.save(f"{uuid.uuid4().hex}{_STASH_SUFFIX}", ContentFile(data))
+    return signing.dumps({"id": name, "f": filename}, salt=_salt(user))
+
+
+def _stashed_name(token: str, *, user, max_age: int) -> tuple[str, str]:
     try:
         payload = signing.loads(token, salt=_salt(user), max_age=max_age)
     except signing.BadSignature as exc:
-        raise ValidationError(
-            _("This preview has expired or is not yours; upload the file again."),
-            code="stale_preview",
-        ) from exc
-    return base64.b64decode(payload["d"]), payload["f"]
+        raise _stale_preview() from exc
+    name = payload.get("id", "") if isinstance(payload, dict) else ""
+    if not re.fullmatch(rf"[0-9a-f]{{32}}\w*{re.escape(_STASH_SUFFIX)}", name):
+        raise _stale_preview()
+    return name, payload.get("f", "")
+
+
+def unstash(token: str, *, user, max_age: int = STASH_MAX_AGE) -> tuple[bytes, str]:
+    """The file a `stash` reference points to; refuses another user's, an old or a
+    tampered reference, and one whose file is gone (confirmed or cleaned up)."""
+    name, filename = _stashed_name(token, user=user, max_age=max_age)
+    storage = upload_storage()
+    try:
+        with storage.open(name, "rb") as handle:
+            return handle.read(), filename
+    except (FileNotFoundError, OSError) as exc:
+        raise _stale_preview() from exc
+
+
+def discard(token: str, *, user) -> None:
+    """Remove a stashed file once its import is confirmed (a second confirm of the
+    same preview is then refused rather than imported twice)."""
+    try:
+        name, _filename = _stashed_name(token, user=user, max_age=STASH_MAX_AGE)
+    except ValidationError:
+        return
+    upload_storage().delete(name)
+
+
+def purge_stale_uploads(*, max_age: int = STASH_MAX_AGE) -> int:
+    """Delete stashed files older than `max_age` seconds; returns how many."""
+    storage = upload_storage()
+    try:
+        _dirs, files = storage.listdir("")
+    except FileNotFoundError:
+        return 0
+    cutoff = timezone.now() - timedelta(seconds=max_age)
+    removed = 0
+    for name in files:
+        if not name.endswith(_STASH_SUFFIX):
+            continue
+        try:
+            if storage.get_modified_time(name) < cutoff:
+                storage.delete(name)
+                removed += 1
+        except FileNotFoundError:
+            continue
+    return removed
 
 
 @dataclass

@@ -29,6 +29,7 @@ from institutes.tabular_import import (
     CommitResult,
     ImportRow,
     Table,
+    discard,
     flag_duplicates,
     read_table,
     stash,
@@ -396,10 +397,13 @@ def import_confirm(*, token: str, user, cohort_pk, admitted: bool) -> CommitResu
     data, filename = unstash(token, user=user)
     cohort = None
     if cohort_pk:
+        key = access.stored_key(Cohort, cohort_pk)
         cohort = (
             access.filter_for(Cohort.objects.all(), user, "change")
-            .filter(pk=cohort_pk)
+            .filter(pk=key)
             .first()
+            if key is not None
+            else None
         )
         if cohort is None:
             raise ValidationError(_("That cohort is not one you manage."))
@@ -410,6 +414,7 @@ def import_confirm(*, token: str, user, cohort_pk, admitted: bool) -> CommitResu
         raise ValidationError(preview.table.problems)
     items = [(p.cohort, p.data) for p in preview.rows if p.state == "new"]
     written = students_import(items=items, by=user, admitted=admitted)
+    discard(token, user=user)
     return CommitResult(
         written=written,
         unchanged=preview.unchanged_count,

@@ -303,6 +303,12 @@ class Student(SearchTextMixin):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    # Shown when a delete is refused (every student has an enrolment history).
+    delete_protected_hint = _(
+        "A student's record is never deleted: it holds their enrolment history and "
+        "results. To end their studies, open the student and choose Withdraw; the "
+        "record stays, marked as withdrawn."
+    )
     panels = [
         MultiFieldPanel(
             [

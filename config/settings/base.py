@@ -326,6 +326,14 @@ CERTIFICATES_FILES_ROOT = Path(
     os.environ.get("CERTIFICATES_FILES_ROOT", BASE_DIR / "var" / "documents")
 )
 CERTIFICATES_STORAGE = os.environ.get("CERTIFICATES_STORAGE", "")  # a STORAGES key
+
+# Imports: an uploaded file waits here, never under MEDIA, between preview and confirm
+# (institutes.tabular_import.stash). With several app servers, set IMPORTS_STORAGE to a
+# STORAGES key they all share (e.g. the private bucket of the documents).
+IMPORTS_UPLOAD_ROOT = Path(
+    os.environ.get("IMPORTS_UPLOAD_ROOT", BASE_DIR / "var" / "import-uploads")
+)
+IMPORTS_STORAGE = os.environ.get("IMPORTS_STORAGE", "")  # a STORAGES key
 CERTIFICATES_RENDER_TIME_LIMIT = float(
     os.environ.get("CERTIFICATES_RENDER_TIME_LIMIT", "30")
 )

@@ -18,3 +18,5 @@ LOGGING["loggers"]["security.auth"]["level"] = "INFO"  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Issued PDFs written by tests stay apart from the demo's.
 CERTIFICATES_FILES_ROOT = BASE_DIR / "var" / "test-documents"  # noqa: F405
+# Uploaded import files waiting for their confirm, apart from the demo's.
+IMPORTS_UPLOAD_ROOT = BASE_DIR / "var" / "test-imports"  # noqa: F405

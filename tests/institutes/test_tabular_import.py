@@ -1,20 +1,26 @@
 """The shared spreadsheet reader: encodings, columns, empty lines, formulas, commit."""
 
 import io
+import os
+import time
 
 import pytest
 
+from django.core import signing
 from django.core.exceptions import ValidationError
 
 from institutes.tabular_import import (
     Column,
     ImportRow,
     commit_rows,
+    discard,
     flag_duplicates,
     formula_problem,
+    purge_stale_uploads,
     read_table,
     stash,
     unstash,
+    upload_storage,
 )
 
 
@@ -198,3 +204,43 @@ def test_commit_rows_is_all_or_nothing(user_model):
 
     result = commit_rows(rows[:2] + rows[3:], write)
     assert (result.written, result.skipped) == (2, 1)
+
+
+def _stashed_files():
+    try:
+        return upload_storage().listdir("")[1]
+    except FileNotFoundError:
+        return []
+
+
+def test_stash_keeps_the_file_on_the_server_and_hands_out_a_short_reference(
+    user_model, db, settings
+):
+    alice = user_model.objects.create(username="alice")
+    data = os.urandom(600_000)  # incompressible, bigger than any form field
+    before = set(_stashed_files())
+    token = stash(data, "big.csv", user=alice)
+    assert len(token) < 300
+    (name,) = set(_stashed_files()) - before
+    path = os.path.realpath(upload_storage().path(name))
+    assert path.startswith(os.path.realpath(settings.IMPORTS_UPLOAD_ROOT))
+    assert not path.startswith(os.path.realpath(settings.MEDIA_ROOT))
+    assert unstash(token, user=alice) == (data, "big.csv")
+    discard(token, user=alice)
+    assert not os.path.exists(path)
+    with pytest.raises(ValidationError):
+        unstash(token, user=alice)
+
+
+def test_old_stashed_files_are_purged_and_their_reference_refused(user_model, db):
+    alice = user_model.objects.create(username="alice")
+    old = stash(b"old", "old.csv", user=alice)
+    fresh = stash(b"fresh", "fresh.csv", user=alice)
+    storage = upload_storage()
+    old_name = signing.loads(old, salt=f"institutes.tabular_import:{alice.pk}")["id"]
+    two_hours_ago = time.time() - 7200
+    os.utime(storage.path(old_name), (two_hours_ago, two_hours_ago))
+    assert purge_stale_uploads() >= 1
+    with pytest.raises(ValidationError):
+        unstash(old, user=alice)
+    assert unstash(fresh, user=alice) == (b"fresh", "fresh.csv")

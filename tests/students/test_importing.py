@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import os
 
 import pytest
 
@@ -188,3 +189,43 @@ def test_import_screen_upload_preview_confirm(world, client, cohort, cohort_b):
 def test_import_screen_is_closed_to_roles_without_students(world, client):
     client.force_login(world.a.trainer)
     assert client.get(reverse("students_import")).status_code in (302, 403)
+
+
+def test_confirm_of_a_file_bigger_than_the_request_limit(
+    world, client, cohort, settings
+):
+    """The confirm carries a reference, not the file: its size is no limit."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 4096
+    lines = [
+        f"{national_id_for(BORN, 'f', serial=100 + i)},منى {i},,,,{os.urandom(60).hex()}"
+        for i in range(40)
+    ]
+    data = _csv(*lines)
+    assert len(data) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    upload = io.BytesIO(data)
+    upload.name = "big.csv"
+    client.force_login(world.a.admin)
+    url = reverse("students_import")
+    response = client.post(url, {"file": upload, "cohort": cohort.pk})
+    token = response.context["preview"].token
+    assert token and not Student.objects.exists()
+    confirmed = client.post(url, {"token": token, "cohort": cohort.pk})
+    assert confirmed.status_code == 302
+    assert Student.objects.count() == 40
+    # The file is gone with its confirm: the same preview can't be imported twice.
+    again = client.post(url, {"token": token, "cohort": cohort.pk}, follow=True)
+    assert again.status_code == 200
+    assert Student.objects.count() == 40
+
+
+def test_confirm_with_a_malformed_cohort_is_refused_in_words(world, client, cohort):
+    upload = io.BytesIO(_csv(f"{NID_F},منى,,,,"))
+    upload.name = "s.csv"
+    client.force_login(world.a.admin)
+    url = reverse("students_import")
+    token = (
+        client.post(url, {"file": upload, "cohort": cohort.pk}).context["preview"].token
+    )
+    response = client.post(url, {"token": token, "cohort": "abc"})
+    assert response.status_code == 200
+    assert not Student.objects.exists()
