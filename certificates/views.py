@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from institutes import access
+from institutes.client_address import client_address
 
 from . import selectors, services
 from .bulk import REPRINT
@@ -35,14 +36,10 @@ from .tasks import bulk_print
 # --- public verification ---------------------------------------------------------
 
 
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _rate_limited(request) -> bool:
     limit, window = settings.CERTIFICATES_VERIFY_RATE
     return selectors.verify_rate_exceeded(
-        _client_address(request), limit=limit, window=window
+        client_address(request), limit=limit, window=window
     )
 
 

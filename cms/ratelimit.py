@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from axes.helpers import get_client_ip_address
-
 from django.core.cache import cache
+
+from institutes.client_address import client_address
 
 
 def client_key(request) -> str:
-    return get_client_ip_address(request) or "unknown"
+    return client_address(request)
 
 
 def over_limit(

@@ -192,7 +192,12 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "institutes/lockout.html"
 AXES_SENSITIVE_PARAMETERS = ["password"]
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+# Reverse proxies (load balancer, CDN) in front of the app that append to
+# X-Forwarded-For; 0 = none, the client is REMOTE_ADDR. See institutes.client_address.
+TRUSTED_PROXY_COUNT = int(
+    os.environ.get("TRUSTED_PROXY_COUNT", os.environ.get("PROXY_COUNT", "0"))
+)
+AXES_CLIENT_IP_CALLABLE = "institutes.client_address.client_address"
 
 # --- Languages -------------------------------------------------------------------
 LANGUAGE_CODE = "ar"

@@ -77,6 +77,48 @@ def test_rate_limit_keeps_the_text(client, world):
     assert ContactRequest.objects.count() == 2
 
 
+@override_settings(CMS_RATE_LIMITS={"contact": (2, 3600)}, TRUSTED_PROXY_COUNT=1)
+def test_rate_limit_counts_each_visitor_behind_the_proxy(client, world):
+    def post_from(address):
+        return client.post(
+            "/ar/contact/",
+            {
+                "kind": "complaint",
+                "concerns": f"i-{world.a.institute.pk}",
+                "subject": "تأخر الرد",
+                "message": "اتصلت بالمعهد ثلاث مرات دون رد.",
+                "name": "محمود",
+                "phone": "0100 123 4567",
+                "consent": "on",
+            },
+            REMOTE_ADDR="10.0.0.2",  # the load balancer, for everyone
+            HTTP_X_FORWARDED_FOR=address,
+        )
+
+    assert post_from("203.0.113.5").status_code == 302
+    assert post_from("203.0.113.5").status_code == 302
+    # A forged entry in front does not escape the count.
+    assert post_from("1.2.3.4, 203.0.113.5").status_code == 429
+    assert post_from("198.51.100.7").status_code == 302
+    assert ContactRequest.objects.count() == 3
+
+
+@override_settings(CMS_RATE_LIMITS={"follow": (2, 3600)}, TRUSTED_PROXY_COUNT=1)
+def test_follow_limit_counts_each_visitor_behind_the_proxy(client, world):
+    def follow_from(address):
+        return client.post(
+            "/ar/contact/follow/",
+            {"reference": "CC-X", "contact": "1234567"},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=address,
+        )
+
+    follow_from("203.0.113.5")
+    follow_from("203.0.113.5")
+    assert follow_from("203.0.113.5").status_code == 429
+    assert follow_from("198.51.100.7").status_code == 200
+
+
 def test_follow_by_reference_and_phone_in_any_digits(client, world):
     request = ContactRequestFactory(
         institute=world.a.institute, phone="0100 123 4567", reference="CC-ABCD-EFGH"
