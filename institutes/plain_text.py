@@ -40,11 +40,24 @@ def is_hidden(char: str, *, multiline: bool = False) -> bool:
 
 def hidden_characters(text: str, *, multiline: bool = False) -> list[str]:
     """The hidden characters in `text`, in order of appearance (each once)."""
+    text = text or ""
+    # Fast path (C-level): isprintable() is False for every hidden category.
+    if text.isprintable() and _INVISIBLE_OTHERS.isdisjoint(text):
+        return []
     found: list[str] = []
-    for char in text or "":
+    for char in text:
         if is_hidden(char, multiline=multiline) and char not in found:
             found.append(char)
     return found
+
+
+def hidden_characters_problem(text: str, *, multiline: bool = False) -> str | None:
+    """The refusal message for `text`, or None when it has no hidden character."""
+    try:
+        _refuse(text, multiline=multiline)
+    except ValidationError as exc:
+        return exc.messages[0]
+    return None
 
 
 def _describe(char: str) -> str:

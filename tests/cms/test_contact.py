@@ -61,6 +61,30 @@ def test_honeypot_refuses_bots(client, world):
     assert ContactRequest.objects.count() == 0
 
 
+def test_invisible_characters_are_refused_and_the_text_kept(client, world):
+    response = _post(client, world, subject="شكوى \u202eتقرير", name="محمود\u2067")
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "U+202E" in errors["subject"][0] and "U+2067" in errors["name"][0]
+    assert "اتصلت بالمعهد ثلاث مرات دون رد." in response.content.decode()
+    assert ContactRequest.objects.count() == 0
+    # Line breaks in the message are fine.
+    assert _post(client, world, message="سطر أول\nسطر ثان").status_code == 302
+
+
+def test_the_contact_service_refuses_invisible_characters(world):
+    from django.core.exceptions import ValidationError
+
+    from cms.services import contact_request_submit
+
+    with pytest.raises(ValidationError) as caught:
+        contact_request_submit(
+            kind="complaint", subject="x", message="y\u202e", phone="01001234567"
+        )
+    assert "message" in caught.value.message_dict
+    assert ContactRequest.objects.count() == 0
+
+
 def test_a_foreign_or_unknown_place_is_refused(client, world):
     response = _post(client, world, concerns="i-999999")
     assert response.context["form"].errors["concerns"]

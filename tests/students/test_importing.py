@@ -188,3 +188,12 @@ def test_import_screen_upload_preview_confirm(world, client, cohort, cohort_b):
 def test_import_screen_is_closed_to_roles_without_students(world, client):
     client.force_login(world.a.trainer)
     assert client.get(reverse("students_import")).status_code in (302, 403)
+
+
+def test_a_hidden_character_in_a_cell_is_a_row_problem(world, cohort):
+    preview = _preview(
+        _csv(f"{NID_F},منى \u202eدمحأ,,,,", f"{NID_M},محمود علي,,,,"), world, cohort
+    )
+    assert preview.rows[0].state == "problem"
+    assert "U+202E" in " ".join(preview.rows[0].problems)
+    assert preview.rows[1].state != "problem"
