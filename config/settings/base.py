@@ -273,12 +273,16 @@ _CSP_DIRECTIVES = {
     "form-action": ["'self'"],
     "base-uri": ["'self'"],
     "object-src": ["'none'"],
+    # Violations are POSTed here and logged on `security.csp` (institutes.views).
+    "report-uri": ["/csp-report/"],
 }
 CONTENT_SECURITY_POLICY = {
     "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
     "DIRECTIVES": _CSP_DIRECTIVES,
 }
 CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
+CSP_REPORT_RATE = (60, 600)  # reports per client address per seconds
+CSP_REPORT_MAX_BYTES = 16 * 1024
 
 # --- Logging ---------------------------------------------------------------------
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
@@ -294,6 +298,11 @@ LOGGING = {
         "security.auth": {
             "handlers": ["console"],
             "level": LOG_LEVEL,
+            "propagate": False,
+        },
+        "security.csp": {
+            "handlers": ["console"],
+            "level": "WARNING",
             "propagate": False,
         },
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
