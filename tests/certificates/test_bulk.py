@@ -274,3 +274,24 @@ def test_a_supervisor_or_a_trainer_cannot_start_institute_documents(world):
         description="x",
     )
     assert job.started_by == world.a.admin
+
+
+def test_training_certificates_are_started_by_trainers_not_institute_admins(world):
+    from django.core.exceptions import PermissionDenied
+
+    from certificates.bulk import REPRINT, bulk_job_start
+
+    def start(user):
+        return bulk_job_start(
+            user=user,
+            kind_code="training.certificate",
+            selection=REPRINT,
+            params={},
+            language="ar-en",
+            digits="arab",
+            description="x",
+        )
+
+    with pytest.raises(PermissionDenied):
+        start(world.a.admin)
+    assert start(world.a.trainer).started_by == world.a.trainer
