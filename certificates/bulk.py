@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -50,7 +50,9 @@ from .rendering import (
 from .services import (
     document_prepare,
     document_row,
+    kinds_user_may_issue,
     may_issue_as,
+    may_issue_kind,
     serials_allocate,
     store_pdf,
 )
@@ -377,6 +379,48 @@ def documents_collect(*, documents: list[IssuedDocument]) -> BulkOutcome:
 
 
 REPRINT = "issued-between"
+
+
+@transaction.atomic
+def bulk_job_start(
+    *,
+    user,
+    kind_code: str,
+    selection: str,
+    params: dict,
+    language: str,
+    digits: str,
+    description: str,
+) -> BulkJob:
+    """Record a bulk run for `user` to start; only people who may issue the kind.
+
+    A reprint of every kind (`kind_code=""`) needs the right to issue at least one
+    kind; the run itself collects only documents of issuers the user holds a role
+    over.
+    """
+    if selection == REPRINT and not kind_code:
+        allowed = bool(kinds_user_may_issue(user))
+    else:
+        kind = get_kind(kind_code)
+        if selection != REPRINT:
+            kind.selection(selection)  # KeyError for a selection the kind lacks
+        allowed = may_issue_kind(user, kind)
+    if not allowed:
+        raise PermissionDenied(
+            _(
+                "Only the people who issue these documents (institute administrators "
+                "or trainers of the issuing hospital) can start a bulk run."
+            )
+        )
+    return BulkJob.objects.create(
+        kind=kind_code,
+        selection=selection,
+        params=params,
+        language=language,
+        digits=digits,
+        description=description[:255],
+        started_by=user,
+    )
 
 
 def bulk_job_run(job_id: int) -> None:

@@ -29,7 +29,9 @@ the project starts (`CertificatesConfig.ready`).
 Rules a kind must respect:
 - `holder` returns an `institutes.Person`; `issuer` an `Institute` or a `Hospital`.
   The issuer is the document's scope: only people holding a role over it see, revoke
-  or download the document (`IssuedDocument.access_rule`).
+  or download the document (`IssuedDocument.access_rule`). Declare which one as
+  `issuer_model`: only holders of that role (institute administrators, or trainers)
+  may start bulk runs and reprints of the kind (`services.may_issue_kind`).
 - `check_eligible(achievement)` raises `NotEligible` with a sentence a registrar can
   act on ("Mona has not graduated yet"). It runs for every issue, single and bulk.
 - `context(achievement)` returns what the template needs; it must not write.
@@ -110,6 +112,10 @@ class DocumentKind:
     fields_template: str = ""
     fields_stylesheet: str = ""
     background_data: Callable[[dict], dict] = lambda context: {}
+    # Institute or Hospital: what `issuer` returns, so who may issue the kind in bulk.
+    # None: anyone holding an institute or a hospital role (never a ward supervisor,
+    # never a user without a role).
+    issuer_model: type[models.Model] | None = None
 
     def __post_init__(self):
         if "." not in self.code:

@@ -26,7 +26,7 @@ from institutes.models import Hospital, Institute
 from .codes import code_digest, generate_code
 from .models import Digits, DocumentLanguage, IssuedDocument, SerialCounter
 from .pdfengine import RenderedDocument
-from .registry import DocumentKind, get_kind
+from .registry import DocumentKind, all_kinds, get_kind
 from .rendering import PreparedDocument, logo_uri, render_documents
 
 logger = logging.getLogger(__name__)
@@ -89,6 +89,26 @@ def may_issue_as(user, issuer) -> bool:
     if isinstance(issuer, Hospital):
         return issuer.pk in scope.hospital_ids
     return False
+
+
+def may_issue_kind(user, kind: DocumentKind) -> bool:
+    """Whether `user` holds a role that issues documents of this kind somewhere.
+
+    Institute kinds are issued by institute administrators, hospital kinds by
+    trainers; editors, supervisors and users without a role issue none.
+    """
+    scope = access.scope_for(user)
+    if scope.is_authority:
+        return True
+    if kind.issuer_model is Institute:
+        return bool(scope.institute_ids)
+    if kind.issuer_model is Hospital:
+        return bool(scope.hospital_ids)
+    return bool(scope.institute_ids or scope.hospital_ids)
+
+
+def kinds_user_may_issue(user) -> list[DocumentKind]:
+    return [kind for kind in all_kinds() if may_issue_kind(user, kind)]
 
 
 def _check_may_issue(user, kind: DocumentKind, achievement) -> None:

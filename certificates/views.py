@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,26 +22,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from institutes import access
+from institutes.client_address import client_address
 
 from . import selectors, services
-from .bulk import REPRINT
+from .bulk import REPRINT, bulk_job_start
 from .forms import IssueOptionsForm, PdfCheckForm, ReasonForm, ReprintForm, VerifyForm
 from .models import BulkJob, BulkJobStatus, DocumentStatus, IssuedDocument
-from .registry import all_kinds, get_kind, kind_choices
+from .registry import get_kind
 from .tables import BulkRunsTable
 from .tasks import bulk_print
 
 # --- public verification ---------------------------------------------------------
 
 
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _rate_limited(request) -> bool:
     limit, window = settings.CERTIFICATES_VERIFY_RATE
     return selectors.verify_rate_exceeded(
-        _client_address(request), limit=limit, window=window
+        client_address(request), limit=limit, window=window
     )
 
 
@@ -287,9 +283,9 @@ def reissue(request, pk: int):
 
 
 def _selections_for(user):
-    """Bulk selections the user may use: (key, kind, selection)."""
+    """Bulk selections the user may start: (key, kind, selection)."""
     found = []
-    for kind in all_kinds():
+    for kind in services.kinds_user_may_issue(user):
         if not access.user_may(user, "view", kind.model):
             continue
         for sel in kind.bulk_selections:
@@ -307,22 +303,21 @@ def bulk_index(request):
             "jobs": BulkRunsTable(
                 selectors.bulk_jobs_for_user(request.user)[:20], request=request
             ),
-            "reprint": REPRINT,
+            "reprint": REPRINT if services.kinds_user_may_issue(request.user) else "",
         },
     )
 
 
 def _start_job(request, *, kind_code, selection, params, language, digits, label):
-    with transaction.atomic():
-        job = BulkJob.objects.create(
-            kind=kind_code,
-            selection=selection,
-            params=params,
-            language=language,
-            digits=digits,
-            description=label[:255],
-            started_by=request.user,
-        )
+    job = bulk_job_start(
+        user=request.user,
+        kind_code=kind_code,
+        selection=selection,
+        params=params,
+        language=language,
+        digits=digits,
+        description=label,
+    )
     result = bulk_print.enqueue(job.pk)
     BulkJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
     return redirect("certificates_admin:bulk_job", pk=job.pk)
@@ -331,7 +326,18 @@ def _start_job(request, *, kind_code, selection, params, language, digits, label
 @require_http_methods(["GET", "POST"])
 def bulk_new(request, key: str):
     if key == REPRINT:
-        form = ReprintForm(request.POST or None, kind_choices=kind_choices())
+        kinds = services.kinds_user_may_issue(request.user)
+        if not kinds:
+            raise PermissionDenied(
+                _(
+                    "Only the people who issue these documents (institute "
+                    "administrators or trainers of the issuing hospital) can start a "
+                    "bulk run."
+                )
+            )
+        form = ReprintForm(
+            request.POST or None, kind_choices=[(k.code, k.label) for k in kinds]
+        )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             return _start_job(

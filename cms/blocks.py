@@ -8,10 +8,13 @@ decorative); places link to the hospitals and wards of the institutes app.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import blocks
@@ -195,6 +198,36 @@ class FaqBlock(blocks.StructBlock):
         template = "components/streamfield/faq.html"
 
 
+_TEL = re.compile(r"tel:\+?[0-9][0-9-]{1,19}")
+
+
+def is_safe_link(url: str) -> bool:
+    """Whether a typed link is a same-site path, an https URL, tel: or mailto:.
+
+    "//other-host/" and "/\\other-host/" are other sites to a browser; white space,
+    control characters and backslashes (which browsers drop or read as "/") are
+    refused outright rather than interpreted.
+    """
+    if not url or any(c.isspace() or c == "\\" or not c.isprintable() for c in url):
+        return False
+    if url.startswith("/"):
+        return not url.startswith("//") and url_has_allowed_host_and_scheme(
+            url, allowed_hosts=None
+        )
+    if url.lower().startswith("https://"):
+        parts = urlsplit(url)
+        return parts.scheme == "https" and bool(parts.hostname)
+    if url.startswith("tel:"):
+        return bool(_TEL.fullmatch(url))
+    if url.startswith("mailto:"):
+        try:
+            validate_email(url.removeprefix("mailto:").split("?", 1)[0])
+        except ValidationError:
+            return False
+        return True
+    return False
+
+
 class CallToActionBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("text"), max_length=250)
     button_label = blocks.CharBlock(label=_("button label"), max_length=60)
@@ -220,11 +253,14 @@ class CallToActionBlock(blocks.StructBlock):
                 }
             )
         url = value.get("url") or ""
-        if url and not re.match(r"^(https://|/|tel:|mailto:)", url):
+        if url and not is_safe_link(url):
             raise blocks.StructBlockValidationError(
                 block_errors={
                     "url": ValidationError(
-                        _("Links start with https://, /, tel: or mailto:.")
+                        _(
+                            "Links are a path on this site (starting with one /), "
+                            "an https:// address, tel: or mailto:."
+                        )
                     )
                 }
             )

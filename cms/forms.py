@@ -7,6 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from institutes.bilingual import localized
 from institutes.models import Hospital, Institute
+from institutes.plain_text import (
+    validate_visible_multiline_text,
+    validate_visible_text,
+)
 
 from .models import ContactKind
 
@@ -41,10 +45,13 @@ class ContactRequestForm(forms.Form):
     concerns = forms.ChoiceField(
         label=_("Which institute or hospital does it concern?"), choices=()
     )
-    subject = forms.CharField(label=_("Subject"), max_length=200)
+    subject = forms.CharField(
+        label=_("Subject"), max_length=200, validators=[validate_visible_text]
+    )
     message = forms.CharField(
         label=_("Your message"),
         max_length=5000,
+        validators=[validate_visible_multiline_text],
         widget=forms.Textarea(attrs={"rows": 7}),
         help_text=_("Up to 5,000 characters. Do not include medical records."),
     )
@@ -52,12 +59,14 @@ class ContactRequestForm(forms.Form):
         label=_("Your name (optional)"),
         max_length=200,
         required=False,
+        validators=[validate_visible_text],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     phone = forms.CharField(
         label=_("Mobile phone"),
         max_length=30,
         required=False,
+        validators=[validate_visible_text],
         widget=forms.TextInput(
             attrs={"autocomplete": "tel", "inputmode": "tel", "dir": "ltr"}
         ),
@@ -65,6 +74,7 @@ class ContactRequestForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail"),
         required=False,
+        validators=[validate_visible_text],
         widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
     )
     consent = forms.BooleanField(

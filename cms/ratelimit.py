@@ -1,32 +1,5 @@
-"""A fixed-window rate limit kept in the Django cache (Redis in production)."""
+"""The public site's rate limits use the project's one limiter (per client address)."""
 
-from __future__ import annotations
+from institutes.ratelimit import client_key, over_limit
 
-from axes.helpers import get_client_ip_address
-
-from django.core.cache import cache
-
-
-def client_key(request) -> str:
-    return get_client_ip_address(request) or "unknown"
-
-
-def over_limit(
-    request, *, scope: str, limit: int, window: int, count: bool = True
-) -> bool:
-    """Whether this client has used up `limit` actions of `scope` in `window` seconds.
-
-    With `count=False` it only looks (e.g. before validating a form); otherwise the
-    call counts as one action.
-    """
-    key = f"cms:rate:{scope}:{client_key(request)}"
-    if not count:
-        return (cache.get(key) or 0) >= limit
-    if cache.add(key, 1, timeout=window):
-        return False
-    try:
-        used = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window)
-        return False
-    return used > limit
+__all__ = ["client_key", "over_limit"]

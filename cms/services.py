@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from institutes.models import Hospital, Institute
+from institutes.plain_text import hidden_characters_problem
 
 from .models import ContactRequest, ContactRequestEvent, ContactStatus
 
@@ -35,6 +37,20 @@ def contact_request_submit(
     language: str = "ar",
 ) -> ContactRequest:
     """Record a visitor's request with a fresh reference number and its first event."""
+    # Shown to agents and offices: no bidi override or invisible character.
+    errors = {}
+    for field_name, value, multiline in (
+        ("subject", subject, False),
+        ("message", message, True),
+        ("name", name, False),
+        ("phone", phone, False),
+        ("email", email, False),
+    ):
+        problem = hidden_characters_problem(value, multiline=multiline)
+        if problem is not None:
+            errors[field_name] = problem
+    if errors:
+        raise ValidationError(errors)
     contact_request = ContactRequest(
         kind=kind,
         subject=subject.strip(),

@@ -17,6 +17,7 @@ from .access import AccessRule, Paths, Role
 from .arabic import normalize_for_search
 from .bilingual import BilingualNameMixin
 from .national_id import Governorate, Sex, parse_national_id, validate_national_id
+from .plain_text import validate_visible_text
 
 
 class SearchTextMixin(models.Model):
@@ -499,6 +500,16 @@ class Person(BilingualNameMixin, SearchTextMixin):
         return self.name
 
     def clean(self):
+        # Names are printed on certificates and the public verification page: no
+        # bidi override or invisible character may reorder or hide them.
+        errors = {}
+        for name in ("name_ar", "name_en", "phone", "email"):
+            try:
+                validate_visible_text(getattr(self, name))
+            except ValidationError as exc:
+                errors[name] = exc
+        if errors:
+            raise ValidationError(errors)
         if self.national_id:
             parse_national_id(
                 self.national_id, birth_date=self.birth_date, sex=self.sex

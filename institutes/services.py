@@ -1,12 +1,14 @@
 """Writes that belong to the base app: people (by national ID) and role assignments."""
 
 import datetime
+from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from .access import forget_scope
-from .models import Person, RoleAssignment
+from .access import forget_scope, scope_for
+from .models import Hospital, Institute, Person, RoleAssignment
 from .national_id import clean_national_id_input, parse_national_id
 
 
@@ -74,3 +76,64 @@ def role_assign(
     assignment.full_clean()
     forget_scope(user)
     return assignment
+
+
+# What an institute's own administrators may change; the rest (code, names, attached
+# and partner hospitals, intake capacity, logo) belongs to the health authority.
+INSTITUTE_CONTACT_FIELDS = (
+    "director_name",
+    "phone",
+    "email",
+    "address_ar",
+    "address_en",
+)
+
+
+@transaction.atomic
+def institute_save(
+    *,
+    institute: Institute,
+    by,
+    partner_hospitals: Iterable[Hospital] | None = None,
+    **values,
+) -> Institute:
+    """Create or change an institute: authority staff change everything, the
+    institute's own administrators only its contacts (`INSTITUTE_CONTACT_FIELDS`).
+
+    Anything else that differs from the stored row is refused with the fields named,
+    and nothing is written.
+    """
+    scope = scope_for(by)
+    if not scope.is_authority:
+        if institute.pk is None or institute.pk not in scope.institute_ids:
+            raise PermissionDenied(
+                _("Only the health authority adds institutes or changes other ones.")
+            )
+        stored = Institute.objects.get(pk=institute.pk)
+        refused = [
+            name
+            for name, value in values.items()
+            if name not in INSTITUTE_CONTACT_FIELDS and getattr(stored, name) != value
+        ]
+        if partner_hospitals is not None and {h.pk for h in partner_hospitals} != set(
+            stored.partner_hospitals.values_list("pk", flat=True)
+        ):
+            refused.append("partner_hospitals")
+        if refused:
+            labels = ", ".join(
+                str(Institute._meta.get_field(name).verbose_name) for name in refused
+            )
+            raise PermissionDenied(
+                _(
+                    "Only the health authority changes an institute's %(fields)s; "
+                    "you may change its contacts."
+                )
+                % {"fields": labels}
+            )
+    for name, value in values.items():
+        setattr(institute, name, value)
+    institute.full_clean()
+    institute.save()
+    if partner_hospitals is not None:
+        institute.partner_hospitals.set(partner_hospitals)
+    return institute

@@ -1,7 +1,10 @@
 """Every sign-in, failed sign-in and sign-out is logged with time, address and username.
 
 The password is never logged: Django's `user_login_failed` passes credentials with
-sensitive values already replaced, and only the username is read here.
+sensitive values already replaced, and only the username is read here. The username
+is whatever was typed, so it is escaped (`log_value`): a line break in it cannot
+write a second, forged line. The address is the client's, through the trusted
+proxies (`institutes.client_address`).
 """
 
 import logging
@@ -13,19 +16,22 @@ from django.contrib.auth.signals import (
 )
 from django.dispatch import receiver
 
+from .client_address import client_address
+from .plain_text import log_value
+
 logger = logging.getLogger("security.auth")
 
 
-def client_address(request) -> str:
-    if request is None:
-        return "-"
-    return request.META.get("REMOTE_ADDR", "-")
+def _address(request) -> str:
+    return log_value(client_address(request)) if request is not None else "-"
 
 
 @receiver(user_logged_in)
 def log_login(sender, request, user, **kwargs):
     logger.info(
-        "login success user=%s address=%s", user.get_username(), client_address(request)
+        "login success user=%s address=%s",
+        log_value(user.get_username()),
+        _address(request),
     )
 
 
@@ -33,8 +39,8 @@ def log_login(sender, request, user, **kwargs):
 def log_login_failure(sender, credentials, request=None, **kwargs):
     logger.warning(
         "login failure user=%s address=%s",
-        (credentials or {}).get("username", "-"),
-        client_address(request),
+        log_value((credentials or {}).get("username", "-")),
+        _address(request),
     )
 
 
@@ -42,6 +48,6 @@ def log_login_failure(sender, credentials, request=None, **kwargs):
 def log_logout(sender, request, user, **kwargs):
     logger.info(
         "logout user=%s address=%s",
-        user.get_username() if user else "-",
-        client_address(request),
+        log_value(user.get_username()) if user else "-",
+        _address(request),
     )

@@ -46,6 +46,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .arabic import normalize_for_search
+from .plain_text import hidden_characters_problem
 
 MAX_ROWS = 20_000
 MAX_BYTES = 8 * 1024 * 1024
@@ -292,6 +293,8 @@ def read_table(
             elif (why := formula_problem(cell)) is not None:
                 problems.append(f"{column.label}: {why}.")
                 cell = ""
+            if (hidden := hidden_characters_problem(cell)) is not None:
+                problems.append(f"{column.label}: {hidden}")
             values[column.key] = cell
             # A required cell emptied because it held a formula already has a problem.
             if (

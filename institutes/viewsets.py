@@ -4,11 +4,13 @@ import django_filters
 
 from django.utils.translation import gettext_lazy as _
 
+from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from . import access
 from .access import Role
+from .forms import InstituteForm
 from .models import (
     AccreditationStatus,
     Hospital,
@@ -138,6 +140,7 @@ class InstituteViewSet(ScopedModelViewSet):
         "email",
     ]
     export_filename = "institutes"
+    edit_handler = ObjectList(Institute.panels, base_form_class=InstituteForm)
     inspect_view_fields = [
         "code",
         "name_ar",

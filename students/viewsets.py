@@ -28,6 +28,7 @@ from curriculum.services import curriculum_version_freeze
 from institutes import access
 from institutes.models import Institute
 from institutes.national_id import Governorate, Sex
+from institutes.plain_text import validate_visible_text
 from institutes.scoped_admin import (
     ScopedChooserViewSet,
     ScopedCreateView,
@@ -142,6 +143,16 @@ STUDENT_DETAIL_FIELDS = (
 )
 
 
+PRINTED_TEXT_FIELDS = (
+    "name_ar",
+    "name_en",
+    "phone",
+    "guardian_name",
+    "guardian_phone",
+    "address",
+)
+
+
 class StudentForm(WagtailAdminModelForm):
     """The student record with the person's details (written through the services)."""
 
@@ -177,6 +188,10 @@ class StudentForm(WagtailAdminModelForm):
             self.fields["student_number"].help_text = _(
                 "Leave empty to number the student automatically."
             )
+        # Printed on transcripts and certificates: no bidi or invisible characters.
+        for name in PRINTED_TEXT_FIELDS:
+            if name in self.fields:
+                self.fields[name].validators.append(validate_visible_text)
         if self.instance.pk:
             person = self.instance.person
             for name in ("national_id", "name_ar", "name_en", "birth_date", "sex"):

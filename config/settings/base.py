@@ -204,7 +204,12 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "institutes/lockout.html"
 AXES_SENSITIVE_PARAMETERS = ["password"]
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+# Reverse proxies (load balancer, CDN) in front of the app that append to
+# X-Forwarded-For; 0 = none, the client is REMOTE_ADDR. See institutes.client_address.
+TRUSTED_PROXY_COUNT = int(
+    os.environ.get("TRUSTED_PROXY_COUNT", os.environ.get("PROXY_COUNT", "0"))
+)
+AXES_CLIENT_IP_CALLABLE = "institutes.client_address.client_address"
 
 # --- Languages -------------------------------------------------------------------
 LANGUAGE_CODE = "ar"
@@ -280,12 +285,16 @@ _CSP_DIRECTIVES = {
     "form-action": ["'self'"],
     "base-uri": ["'self'"],
     "object-src": ["'none'"],
+    # Violations are POSTed here and logged on `security.csp` (institutes.views).
+    "report-uri": ["/csp-report/"],
 }
 CONTENT_SECURITY_POLICY = {
     "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
     "DIRECTIVES": _CSP_DIRECTIVES,
 }
 CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
+CSP_REPORT_RATE = (60, 600)  # reports per client address per seconds
+CSP_REPORT_MAX_BYTES = 16 * 1024
 
 # --- Logging ---------------------------------------------------------------------
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
@@ -301,6 +310,11 @@ LOGGING = {
         "security.auth": {
             "handlers": ["console"],
             "level": LOG_LEVEL,
+            "propagate": False,
+        },
+        "security.csp": {
+            "handlers": ["console"],
+            "level": "WARNING",
             "propagate": False,
         },
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},

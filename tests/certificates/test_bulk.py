@@ -185,3 +185,113 @@ def test_a_run_with_nobody_to_print_says_so(client, world):
     page = client.get(reverse("certificates_admin:bulk_job", args=[job.pk]))
     assert "لا شيء للطباعة" in page.content.decode()
     assert 'data-role="empty" hidden' not in page.content.decode()
+
+
+def _editor():
+    from django.contrib.auth.models import Group
+
+    from institutes.factories import UserFactory
+
+    editor = UserFactory(username="editor")
+    group, _created = Group.objects.get_or_create(name="Editors")
+    from django.contrib.auth.models import Permission
+
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    editor.groups.add(group)
+    return editor
+
+
+def test_an_editor_cannot_start_a_reprint_or_a_bulk_run(client, world, graduates):
+    from django.utils import timezone
+
+    client.force_login(_editor())
+    today = timezone.localdate().isoformat()
+    reprint = reverse("certificates_admin:bulk_new", args=["issued-between"])
+    home = reverse("wagtailadmin_home")  # Wagtail answers PermissionDenied so
+    refused = client.get(reprint)
+    assert (refused.status_code, refused["Location"]) == (302, home)
+    response = client.post(reprint, {"date_from": today, "date_to": today, "kind": ""})
+    assert (response.status_code, response["Location"]) == (302, home)
+    run = reverse(
+        "certificates_admin:bulk_new", args=[f"{GRADUATION_CERTIFICATE}:cohort"]
+    )
+    assert client.get(run).status_code == 404
+    index = client.get(reverse("certificates_admin:bulk")).content.decode()
+    assert reprint not in index
+    assert not BulkJob.objects.exists()
+
+
+def test_an_institute_admin_starts_a_reprint(client, world, graduates):
+    from django.utils import timezone
+
+    client.force_login(world.a.admin)
+    today = timezone.localdate().isoformat()
+    reprint = reverse("certificates_admin:bulk_new", args=["issued-between"])
+    assert reprint in client.get(reverse("certificates_admin:bulk")).content.decode()
+    response = client.post(
+        reprint,
+        {"date_from": today, "date_to": today, "kind": GRADUATION_CERTIFICATE},
+    )
+    assert response.status_code == 302
+    assert BulkJob.objects.get().started_by == world.a.admin
+
+
+def test_a_supervisor_or_a_trainer_cannot_start_institute_documents(world):
+    from django.core.exceptions import PermissionDenied
+
+    from certificates.bulk import REPRINT, bulk_job_start
+
+    for user in (world.a.supervisor, world.a.trainer):
+        with pytest.raises(PermissionDenied):
+            bulk_job_start(
+                user=user,
+                kind_code=GRADUATION_CERTIFICATE,
+                selection=REPRINT,
+                params={},
+                language="ar-en",
+                digits="arab",
+                description="x",
+            )
+    with pytest.raises(PermissionDenied):
+        bulk_job_start(
+            user=world.a.supervisor,
+            kind_code="",
+            selection=REPRINT,
+            params={},
+            language="ar-en",
+            digits="arab",
+            description="x",
+        )
+    assert not BulkJob.objects.exists()
+    # Twin: the institute's administrator may.
+    job = bulk_job_start(
+        user=world.a.admin,
+        kind_code=GRADUATION_CERTIFICATE,
+        selection=REPRINT,
+        params={},
+        language="ar-en",
+        digits="arab",
+        description="x",
+    )
+    assert job.started_by == world.a.admin
+
+
+def test_training_certificates_are_started_by_trainers_not_institute_admins(world):
+    from django.core.exceptions import PermissionDenied
+
+    from certificates.bulk import REPRINT, bulk_job_start
+
+    def start(user):
+        return bulk_job_start(
+            user=user,
+            kind_code="training.certificate",
+            selection=REPRINT,
+            params={},
+            language="ar-en",
+            digits="arab",
+            description="x",
+        )
+
+    with pytest.raises(PermissionDenied):
+        start(world.a.admin)
+    assert start(world.a.trainer).started_by == world.a.trainer

@@ -106,6 +106,22 @@ def test_lookups_are_rate_limited_per_address(client, settings, issued):
     assert other.status_code == 200
 
 
+def test_lookups_are_counted_per_visitor_behind_the_proxy(client, settings, issued):
+    settings.CERTIFICATES_VERIFY_RATE = (2, 600)
+    settings.TRUSTED_PROXY_COUNT = 1
+    balancer = {"REMOTE_ADDR": "10.0.0.2"}
+    for _ in range(2):
+        _verify(client, issued.code, HTTP_X_FORWARDED_FOR="203.0.113.5", **balancer)
+    blocked = _verify(
+        client, issued.code, HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.5", **balancer
+    )
+    assert blocked.status_code == 429
+    other = _verify(
+        client, issued.code, HTTP_X_FORWARDED_FOR="198.51.100.7", **balancer
+    )
+    assert other.status_code == 200
+
+
 def test_form_redirects_to_the_code_page(client):
     response = client.get("/ar/verify/", {"code": "abcde-fghjk"})
     assert response.status_code == 302

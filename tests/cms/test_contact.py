@@ -61,6 +61,30 @@ def test_honeypot_refuses_bots(client, world):
     assert ContactRequest.objects.count() == 0
 
 
+def test_invisible_characters_are_refused_and_the_text_kept(client, world):
+    response = _post(client, world, subject="شكوى \u202eتقرير", name="محمود\u2067")
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "U+202E" in errors["subject"][0] and "U+2067" in errors["name"][0]
+    assert "اتصلت بالمعهد ثلاث مرات دون رد." in response.content.decode()
+    assert ContactRequest.objects.count() == 0
+    # Line breaks in the message are fine.
+    assert _post(client, world, message="سطر أول\nسطر ثان").status_code == 302
+
+
+def test_the_contact_service_refuses_invisible_characters(world):
+    from django.core.exceptions import ValidationError
+
+    from cms.services import contact_request_submit
+
+    with pytest.raises(ValidationError) as caught:
+        contact_request_submit(
+            kind="complaint", subject="x", message="y\u202e", phone="01001234567"
+        )
+    assert "message" in caught.value.message_dict
+    assert ContactRequest.objects.count() == 0
+
+
 def test_a_foreign_or_unknown_place_is_refused(client, world):
     response = _post(client, world, concerns="i-999999")
     assert response.context["form"].errors["concerns"]
@@ -75,6 +99,48 @@ def test_rate_limit_keeps_the_text(client, world):
     assert response.status_code == 429
     assert "الثالثة" in response.content.decode()
     assert ContactRequest.objects.count() == 2
+
+
+@override_settings(CMS_RATE_LIMITS={"contact": (2, 3600)}, TRUSTED_PROXY_COUNT=1)
+def test_rate_limit_counts_each_visitor_behind_the_proxy(client, world):
+    def post_from(address):
+        return client.post(
+            "/ar/contact/",
+            {
+                "kind": "complaint",
+                "concerns": f"i-{world.a.institute.pk}",
+                "subject": "تأخر الرد",
+                "message": "اتصلت بالمعهد ثلاث مرات دون رد.",
+                "name": "محمود",
+                "phone": "0100 123 4567",
+                "consent": "on",
+            },
+            REMOTE_ADDR="10.0.0.2",  # the load balancer, for everyone
+            HTTP_X_FORWARDED_FOR=address,
+        )
+
+    assert post_from("203.0.113.5").status_code == 302
+    assert post_from("203.0.113.5").status_code == 302
+    # A forged entry in front does not escape the count.
+    assert post_from("1.2.3.4, 203.0.113.5").status_code == 429
+    assert post_from("198.51.100.7").status_code == 302
+    assert ContactRequest.objects.count() == 3
+
+
+@override_settings(CMS_RATE_LIMITS={"follow": (2, 3600)}, TRUSTED_PROXY_COUNT=1)
+def test_follow_limit_counts_each_visitor_behind_the_proxy(client, world):
+    def follow_from(address):
+        return client.post(
+            "/ar/contact/follow/",
+            {"reference": "CC-X", "contact": "1234567"},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=address,
+        )
+
+    follow_from("203.0.113.5")
+    follow_from("203.0.113.5")
+    assert follow_from("203.0.113.5").status_code == 429
+    assert follow_from("198.51.100.7").status_code == 200
 
 
 def test_follow_by_reference_and_phone_in_any_digits(client, world):

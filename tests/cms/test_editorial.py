@@ -48,6 +48,41 @@ def test_call_to_action_needs_a_safe_target():
     block.clean(block.to_python({"text": "t", "button_label": "b", "url": "tel:15335"}))
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "//other-host.example/",
+        "/\\other-host.example/",
+        "/\t/other-host.example/",
+        "http://other-host.example/",
+        "https:///no-host",
+        "https:other-host.example",
+        "tel:15335;phishing",
+        "mailto:",
+    ],
+)
+def test_call_to_action_refuses_links_to_other_sites_in_disguise(url):
+    block = CallToActionBlock()
+    with pytest.raises(blocks.StructBlockValidationError):
+        block.clean(block.to_python({"text": "t", "button_label": "b", "url": url}))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/ar/campaigns/breast-screening/",
+        "/en/contact/?kind=inquiry#form",
+        "https://www.mohp.gov.eg/",
+        "tel:15335",
+        "tel:+20-100-123-4567",
+        "mailto:info@nursing.example",
+    ],
+)
+def test_call_to_action_takes_same_site_paths_and_https(url):
+    block = CallToActionBlock()
+    block.clean(block.to_python({"text": "t", "button_label": "b", "url": url}))
+
+
 def test_place_ward_must_belong_to_the_hospital(world):
     block = PlaceBlock()
     value = block.to_python(

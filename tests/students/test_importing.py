@@ -229,3 +229,12 @@ def test_confirm_with_a_malformed_cohort_is_refused_in_words(world, client, coho
     response = client.post(url, {"token": token, "cohort": "abc"})
     assert response.status_code == 200
     assert not Student.objects.exists()
+
+
+def test_a_hidden_character_in_a_cell_is_a_row_problem(world, cohort):
+    preview = _preview(
+        _csv(f"{NID_F},منى \u202eدمحأ,,,,", f"{NID_M},محمود علي,,,,"), world, cohort
+    )
+    assert preview.rows[0].state == "problem"
+    assert "U+202E" in " ".join(preview.rows[0].problems)
+    assert preview.rows[1].state != "problem"

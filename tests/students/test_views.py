@@ -256,3 +256,33 @@ def test_student_add_form_checks_the_national_id_against_birth_date(
     student = Student.objects.get(person__national_id=number)
     assert student.status == StudentStatus.APPLICANT
     assert student.events.get().recorded_by == world.a.admin
+
+
+def test_student_add_form_refuses_invisible_characters_in_printed_fields(
+    world, client, cohort
+):
+    import datetime
+
+    from students.factories import national_id_for
+    from students.models import Student
+
+    client.force_login(world.a.admin)
+    number = national_id_for(datetime.date(2009, 5, 17), "f", serial=78)
+    data = {
+        "cohort": cohort.pk,
+        "national_id": number,
+        "name_ar": "منى \u202eدمحأ",
+        "birth_date": "2009-05-17",
+        "sex": "f",
+        "governorate": "29",
+        "guardian_name": "أحمد\u200f علي",
+    }
+    response = client.post(reverse("students:add"), data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "U+202E" in errors["name_ar"][0]
+    assert "U+200F" in errors["guardian_name"][0]
+    assert response.context["form"]["guardian_name"].value() == data["guardian_name"]
+    assert not Student.objects.filter(person__national_id=number).exists()
+    data.update(name_ar="منى أحمد", guardian_name="أحمد علي")
+    assert client.post(reverse("students:add"), data).status_code == 302

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from certificates.registry import DocumentKind, NotEligible, register_document_kind
+from institutes.models import Hospital, Institute
 
 from .models import Placement
 
@@ -27,6 +28,7 @@ WARD_SCHEDULE = DocumentKind(
     template="training/placements/pdf/ward_schedule.html",
     holder=lambda ward: None,
     issuer=lambda ward: ward.hospital,
+    issuer_model=Hospital,
     title=lambda ward: ("جدول تدريب الطلاب", "Students' ward schedule"),
     orientation="landscape",
     stylesheet="training/placements/pdf/ward_schedule.css",
@@ -169,6 +171,7 @@ def _clinical_record_kind():
         paged=True,
         holder=lambda e: e.student.person,
         issuer=lambda e: e.cohort.institute,
+        issuer_model=Institute,
         title=_clinical_record_title,
         check_eligible=_clinical_record_check,
         context=_clinical_record_context,

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -561,7 +562,13 @@ def hours_decide_view(request, pk):
             messages.success(request, _("Decision recorded."))
         except ValidationError as exc:
             messages.error(request, _errors(exc))
-    return redirect(request.POST.get("next") or reverse("training_my_students_today"))
+    # `next` comes from the form: only a path on this site, never another host.
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("training_my_students_today")
+    return redirect(target)
 
 
 # --- A student's clinical record -----------------------------------------------------

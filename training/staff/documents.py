@@ -21,6 +21,7 @@ from certificates.registry import (
     NotEligible,
     register_document_kind,
 )
+from institutes.models import Hospital
 
 from .compliance import validity_from_passes
 from .models import Attendance, SessionStatus, TrainingSession
@@ -85,6 +86,7 @@ register_document_kind(
         orientation="landscape",
         holder=lambda a: a.staff.person,
         issuer=lambda a: a.session.hospital,
+        issuer_model=Hospital,
         title=lambda a: (
             f"شهادة إتمام تدريب: {a.topic.title_ar}",
             f"Training certificate: {a.topic.title_en or a.topic.title_ar}",
@@ -114,6 +116,7 @@ SIGN_IN_SHEET = DocumentKind(
     template="training/documents/sign_in_sheet.html",
     holder=lambda s: None,
     issuer=lambda s: s.hospital,
+    issuer_model=Hospital,
     title=lambda s: ("كشف حضور", "Sign-in sheet"),
 )
 

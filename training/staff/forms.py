@@ -11,6 +11,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from institutes.models import Specialty
 from institutes.national_id import clean_national_id_input, parse_national_id
+from institutes.plain_text import validate_visible_text
 
 from .models import JobCategory, StaffMember, Topic
 from .services import staff_member_save, topic_rules_changed
@@ -45,6 +46,10 @@ class StaffMemberForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Printed on certificates and sign-in sheets: no bidi or invisible characters.
+        for name in ("name_ar", "name_en", "job_title", "phone"):
+            if name in self.fields:
+                self.fields[name].validators.append(validate_visible_text)
         person = self.instance.person if self.instance.person_id else None
         if person is not None and not self.is_bound:
             self.initial.update(

@@ -184,6 +184,38 @@ def test_approval_and_rejection_from_the_pending_list(two, client):
     assert theirs.status == HoursStatus.PENDING
 
 
+@pytest.mark.parametrize(
+    "next_url",
+    ["//evil.example/", "https://evil.example/", "/\\evil.example/", "javascript:x"],
+)
+def test_hours_decision_never_redirects_to_another_site(two, client, next_url):
+    p, _q = two
+    entry = hours_record(
+        placement=p.placement, date=D(2026, 10, 5), hours=6, by=p.supervisor
+    )
+    client.force_login(p.supervisor)
+    response = client.post(
+        reverse("training_hours_decide", args=[entry.pk]),
+        {"decision": "approve", "next": next_url},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("training_my_students_today")
+
+
+def test_hours_decision_returns_to_a_same_site_page(two, client):
+    p, _q = two
+    entry = hours_record(
+        placement=p.placement, date=D(2026, 10, 5), hours=6, by=p.supervisor
+    )
+    client.force_login(p.supervisor)
+    back = reverse("training_my_students_today") + "?date=2026-10-05"
+    response = client.post(
+        reverse("training_hours_decide", args=[entry.pk]),
+        {"decision": "approve", "next": back},
+    )
+    assert response["Location"] == back
+
+
 def test_supervisor_sees_placed_student_record_but_not_others(two, client):
     p, q = two
     ok = _get(

@@ -61,6 +61,29 @@ def test_bad_national_id_is_refused_with_a_message(world, client):
     assert not StaffMember.objects.exists()
 
 
+def test_staff_form_refuses_a_bidi_override_in_the_name(world, client):
+    from students.factories import national_id_for
+
+    client.force_login(world.a.trainer)
+    data = {
+        "national_id": national_id_for(datetime.date(1990, 3, 4), "f", serial=31),
+        "name_ar": "سارة \u202eيلع",
+        "hospital": world.a.hospital.pk,
+        "employee_number": "N-3",
+        "job_category": "nurse",
+        "hire_date": "2024-01-01",
+        "is_active": "on",
+    }
+    response = client.post(reverse("training_staff:add"), data)
+    assert response.status_code == 200
+    assert "U+202E" in response.context["form"].errors["name_ar"][0]
+    assert not StaffMember.objects.exists() and not Person.objects.exists()
+    data["name_ar"] = "سارة علي"
+    response = client.post(reverse("training_staff:add"), data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert StaffMember.objects.get().person.name_ar == "سارة علي"
+
+
 def test_topic_edit_records_the_rule_change(world, client):
     topic = TopicFactory(validity_months=12)
     StaffMemberFactory(hospital=world.a.hospital)
