@@ -50,6 +50,12 @@ _TO_WESTERN = str.maketrans(
 )
 
 
+def western_digits(text: object) -> str:
+    """Typed text with Arabic-Indic and Persian digits read as Western ones (for
+    identifiers a person types, e.g. an employee number typed on an Arabic keyboard)."""
+    return str(text).translate(_TO_WESTERN)
+
+
 def digit_system(mode: str | None) -> str:
     """ "arab" or "latn" (anything else, including None, means Western)."""
     return ARABIC_INDIC if mode == ARABIC_INDIC else WESTERN
@@ -177,8 +183,8 @@ def parse_number(text: object) -> Decimal | None:
 
     Accepts Western, Arabic-Indic and Persian digits; ".", "," and "٫" as decimal
     separator; "٬" as thousands separator, and "," as thousands separator when a
-    decimal point follows ("1,234.5"). A lone comma is a decimal comma ("82,5" is
-    82.5, as typed on French and Arabic keyboards). Raises `NumberParseError`.
+    decimal point follows ("1,234.5"). A lone comma (or Arabic comma "،") is a
+    decimal comma ("82,5" is 82.5, as typed on French and Arabic keyboards). Raises `NumberParseError`.
     """
     if text is None:
         return None
@@ -188,6 +194,7 @@ def parse_number(text: object) -> Decimal | None:
         return Decimal(repr(text))
     raw = _SPACES.sub("", str(text)).translate(_TO_WESTERN)
     raw = raw.replace("\u2212", "-")  # minus sign
+    raw = raw.replace("\u060c", ",")  # the Arabic comma, typed for a decimal comma
     if not raw:
         return None
     grouped = _GROUPED.match(raw)

@@ -210,6 +210,33 @@ def student_register(
     return student
 
 
+#: The statuses each lifecycle step starts from. The services enforce them; the
+#: student page offers only the steps the current status allows (`lifecycle_steps`).
+LIFECYCLE_FROM: dict[str, tuple[str, ...]] = {
+    "admit": (StudentStatus.APPLICANT,),
+    "enrol": (StudentStatus.ADMITTED,),
+    "suspend": (StudentStatus.ENROLLED,),
+    "withdraw": (
+        StudentStatus.APPLICANT,
+        StudentStatus.ADMITTED,
+        StudentStatus.ENROLLED,
+        StudentStatus.SUSPENDED,
+    ),
+    "readmit": (StudentStatus.SUSPENDED, StudentStatus.WITHDRAWN),
+    "graduate": (StudentStatus.ENROLLED,),
+}
+
+
+def lifecycle_steps(student: Student) -> list[str]:
+    """The lifecycle steps the student's status allows now (graduation: final year)."""
+    return [
+        step
+        for step, allowed in LIFECYCLE_FROM.items()
+        if student.status in allowed
+        and (step != "graduate" or student.year_of_study == YEARS_OF_STUDY)
+    ]
+
+
 def _transition(student: Student, allowed: Iterable[str], action) -> Student:
     locked = (
         Student.objects.select_for_update().select_related("cohort").get(pk=student.pk)
@@ -226,7 +253,7 @@ def _transition(student: Student, allowed: Iterable[str], action) -> Student:
 @transaction.atomic
 def student_admit(*, student: Student, by=None, note: str = "") -> Student:
     """Applicant → admitted (takes a place in the cohort)."""
-    student = _transition(student, [StudentStatus.APPLICANT], gettext_lazy("admitted"))
+    student = _transition(student, LIFECYCLE_FROM["admit"], gettext_lazy("admitted"))
     _ensure_seat(student.cohort)
     student.status = StudentStatus.ADMITTED
     student.save(update_fields=["status"])
@@ -265,7 +292,7 @@ def student_enrol(
     *, student: Student, academic_year: int | None = None, by=None, note: str = ""
 ) -> Enrolment:
     """Admitted → enrolled in year 1 of the cohort's intake year (or `academic_year`)."""
-    student = _transition(student, [StudentStatus.ADMITTED], gettext_lazy("enrolled"))
+    student = _transition(student, LIFECYCLE_FROM["enrol"], gettext_lazy("enrolled"))
     academic_year = academic_year or student.cohort.intake_year
     enrolment = _new_enrolment(student, academic_year, 1)
     student.status = StudentStatus.ENROLLED
@@ -292,7 +319,7 @@ def student_suspend(*, student: Student, by=None, note: str) -> Student:
     """Enrolled → suspended (keeps the place; the year's outcome is "suspended")."""
     if not (note or "").strip():
         raise LifecycleError(_("Say why the student is suspended."), code="no_reason")
-    student = _transition(student, [StudentStatus.ENROLLED], gettext_lazy("suspended"))
+    student = _transition(student, LIFECYCLE_FROM["suspend"], gettext_lazy("suspended"))
     enrolment = current_enrolment(student)
     if enrolment is not None:
         enrolment.outcome = YearOutcome.SUSPENDED
@@ -316,14 +343,7 @@ def student_withdraw(
             code="no_reason",
         )
     student = _transition(
-        student,
-        [
-            StudentStatus.APPLICANT,
-            StudentStatus.ADMITTED,
-            StudentStatus.ENROLLED,
-            StudentStatus.SUSPENDED,
-        ],
-        gettext_lazy("withdrawn"),
+        student, LIFECYCLE_FROM["withdraw"], gettext_lazy("withdrawn")
     )
     enrolment = current_enrolment(student)
     if enrolment is not None and enrolment.outcome in (
@@ -362,9 +382,7 @@ def student_readmit(
     if not (note or "").strip():
         raise LifecycleError(_("Say why the student is re-admitted."), code="no_reason")
     student = _transition(
-        student,
-        [StudentStatus.SUSPENDED, StudentStatus.WITHDRAWN],
-        gettext_lazy("re-admitted"),
+        student, LIFECYCLE_FROM["readmit"], gettext_lazy("re-admitted")
     )
     _ensure_seat(student.cohort)
     existing = Enrolment.objects.filter(
@@ -501,7 +519,9 @@ def promotion_requirements(enrolments: Sequence[Enrolment]) -> dict[int, list[st
 @transaction.atomic
 def student_graduate(*, student: Student, by=None, note: str = "") -> Student:
     """Enrolled in year 5 with every requirement met → graduated."""
-    student = _transition(student, [StudentStatus.ENROLLED], gettext_lazy("graduated"))
+    student = _transition(
+        student, LIFECYCLE_FROM["graduate"], gettext_lazy("graduated")
+    )
     unmet = graduation_requirements(student)
     if unmet:
         raise LifecycleError(

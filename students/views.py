@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from curriculum.models import YEARS_OF_STUDY, Course
+from curriculum.models import Course
 from institutes import access
 
 from . import services
@@ -35,36 +35,23 @@ from .selectors import cohort_roster, current_academic_year, results_sheet_enrol
 # --- Lifecycle actions on the student page ----------------------------------------
 
 
-LIFECYCLE_ACTIONS = {
-    "admit": (gettext_lazy("Admit"), [StudentStatus.APPLICANT]),
-    "enrol": (gettext_lazy("Enrol in year 1"), [StudentStatus.ADMITTED]),
-    "suspend": (gettext_lazy("Suspend"), [StudentStatus.ENROLLED]),
-    "withdraw": (
-        gettext_lazy("Withdraw"),
-        [
-            StudentStatus.APPLICANT,
-            StudentStatus.ADMITTED,
-            StudentStatus.ENROLLED,
-            StudentStatus.SUSPENDED,
-        ],
-    ),
-    "readmit": (
-        gettext_lazy("Re-admit"),
-        [StudentStatus.SUSPENDED, StudentStatus.WITHDRAWN],
-    ),
-    "graduate": (gettext_lazy("Graduate"), [StudentStatus.ENROLLED]),
-    "correction": (gettext_lazy("Add a correction to the history"), None),
+#: Labels of the lifecycle steps; which step a status allows is the services' rule
+#: (`services.LIFECYCLE_FROM`). "correction" is always offered.
+LIFECYCLE_LABELS = {
+    "admit": gettext_lazy("Admit"),
+    "enrol": gettext_lazy("Enrol in year 1"),
+    "suspend": gettext_lazy("Suspend"),
+    "withdraw": gettext_lazy("Withdraw"),
+    "readmit": gettext_lazy("Re-admit"),
+    "graduate": gettext_lazy("Graduate"),
+    "correction": gettext_lazy("Add a correction to the history"),
 }
 
 
 def lifecycle_actions(student: Student) -> list[tuple[str, str]]:
     """The actions the student's current status allows, as (code, label)."""
-    return [
-        (code, label)
-        for code, (label, allowed) in LIFECYCLE_ACTIONS.items()
-        if (allowed is None or student.status in allowed)
-        and (code != "graduate" or student.year_of_study == YEARS_OF_STUDY)
-    ]
+    steps = [*services.lifecycle_steps(student), "correction"]
+    return [(code, LIFECYCLE_LABELS[code]) for code in steps]
 
 
 class LifecycleForm(forms.Form):
@@ -89,7 +76,7 @@ class LifecycleForm(forms.Form):
 @require_POST
 def student_action(request, pk: int, action: str):
     """Apply one lifecycle step to a student the user may change."""
-    if action not in LIFECYCLE_ACTIONS:
+    if action not in LIFECYCLE_LABELS:
         raise Http404
     student = get_object_or_404(
         access.filter_for(Student.objects.all(), request.user, "change"), pk=pk
@@ -132,7 +119,7 @@ def student_action(request, pk: int, action: str):
             messages.error(request, message)
     else:
         messages.success(
-            request, _("Saved: %(action)s.") % {"action": LIFECYCLE_ACTIONS[action][0]}
+            request, _("Saved: %(action)s.") % {"action": LIFECYCLE_LABELS[action]}
         )
     return redirect("students:inspect", student.pk)
 

@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from institutes.formatting import NumberParseError, parse_number, western_digits
 from institutes.services import person_upsert
 
 from .compliance import status_sync, topic_affected_staff_ids
@@ -566,4 +567,79 @@ def attendance_correct(
         entries=[RosterEntry(attendance.staff_id, status, score)],
         recorded_by=changed_by,
         reason=reason,
+    )
+
+
+def _paper_score(raw: str, line_no: int) -> Decimal | None:
+    try:
+        return parse_number(raw)
+    except NumberParseError:
+        raise ValidationError(
+            _("Line %(line)s: “%(value)s” is not a score.")
+            % {"line": line_no, "value": raw}
+        ) from None
+
+
+def roster_save_from_paper(
+    *,
+    session: TrainingSession,
+    lines: str,
+    absent_if_missing: bool,
+    recorded_by,
+) -> RosterResult:
+    """Save a paper sign-in sheet typed as lines of "employee-number [score]".
+
+    Everyone listed is present (a walk-in when not registered); with
+    `absent_if_missing`, registered people not listed are absent. An unknown
+    employee number, or one at another hospital or outside `recorded_by`'s scope,
+    refuses the whole sheet (nothing is saved).
+    """
+    from .selectors import staff_for
+
+    wanted: dict[str, Decimal | None] = {}
+    for line_no, line in enumerate(lines.splitlines(), start=1):
+        parts = line.replace("\t", " ").split()
+        if not parts:
+            continue
+        number = western_digits(parts[0])
+        wanted[number] = _paper_score(parts[1], line_no) if len(parts) > 1 else None
+    staff = {
+        s.employee_number: s
+        for s in staff_for(recorded_by, "change").filter(
+            hospital=session.hospital, employee_number__in=list(wanted)
+        )
+    }
+    unknown = [n for n in wanted if n not in staff]
+    if unknown:
+        raise ValidationError(
+            _(
+                "Unknown employee numbers at this hospital: %(numbers)s. Nothing was saved."
+            )
+            % {"numbers": ", ".join(unknown[:20])}
+        )
+    booked = set(
+        Registration.objects.filter(
+            session=session, status=RegistrationStatus.REGISTERED
+        ).values_list("staff_id", flat=True)
+    )
+    entries = [
+        RosterEntry(
+            staff[n].pk,
+            AttendanceStatus.PRESENT,
+            score,
+            walk_in=staff[n].pk not in booked,
+        )
+        for n, score in wanted.items()
+    ]
+    if absent_if_missing:
+        present = {e.staff_id for e in entries}
+        entries += [
+            RosterEntry(staff_id, AttendanceStatus.ABSENT)
+            for staff_id in booked - present
+        ]
+    return roster_save(
+        session=session,
+        entries=entries,
+        recorded_by=recorded_by,
+        reason=_("Entered from the paper sign-in sheet"),
     )

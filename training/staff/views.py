@@ -8,7 +8,7 @@ Each view finds its objects through `training.staff.selectors` (scoped by
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from institutes import access
+from institutes.formatting import NumberParseError, parse_number
 from institutes.listing import OperationalListView
 
 from .compliance import State
@@ -52,6 +53,7 @@ from .services import (
     registration_bulk,
     registration_cancel,
     roster_save,
+    roster_save_from_paper,
     session_cancel,
 )
 from .tables import ComplianceFiguresTable, StaffToTrainTable
@@ -100,17 +102,9 @@ def _bulk_certificates_url() -> str:
 
 
 def _parse_score(raw: str) -> Decimal | None:
-    raw = (
-        (raw or "")
-        .strip()
-        .replace(",", ".")
-        .translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789"))
-    )
-    if not raw:
-        return None
     try:
-        return Decimal(raw)
-    except InvalidOperation:
+        return parse_number(raw)
+    except NumberParseError:
         raise ValidationError(
             _("“%(value)s” is not a score.") % {"value": raw}
         ) from None
@@ -330,12 +324,11 @@ def session_paper_entry(request, pk):
     form = PaperSheetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            entries = _paper_entries(request, session, form.cleaned_data)
-            result = roster_save(
+            result = roster_save_from_paper(
                 session=session,
-                entries=entries,
+                lines=form.cleaned_data["lines"],
+                absent_if_missing=bool(form.cleaned_data.get("absent_if_missing")),
                 recorded_by=request.user,
-                reason=_("Entered from the paper sign-in sheet"),
             )
         except ValidationError as exc:
             form.add_error("lines", exc)
@@ -355,57 +348,6 @@ def session_paper_entry(request, pk):
             "form": form,
         },
     )
-
-
-def _paper_entries(request, session, data) -> list[RosterEntry]:
-    wanted: dict[str, Decimal | None] = {}
-    for line_no, line in enumerate(data["lines"].splitlines(), start=1):
-        parts = line.replace("\t", " ").split()
-        if not parts:
-            continue
-        number = parts[0].translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789"))
-        try:
-            wanted[number] = _parse_score(parts[1]) if len(parts) > 1 else None
-        except ValidationError:
-            raise ValidationError(
-                _("Line %(line)s: “%(value)s” is not a score.")
-                % {"line": line_no, "value": parts[1]}
-            ) from None
-    staff = {
-        s.employee_number: s
-        for s in staff_for(request.user, "change").filter(
-            hospital=session.hospital, employee_number__in=list(wanted)
-        )
-    }
-    unknown = [n for n in wanted if n not in staff]
-    if unknown:
-        raise ValidationError(
-            _(
-                "Unknown employee numbers at this hospital: %(numbers)s. Nothing was saved."
-            )
-            % {"numbers": ", ".join(unknown[:20])}
-        )
-    booked = set(
-        Registration.objects.filter(
-            session=session, status=RegistrationStatus.REGISTERED
-        ).values_list("staff_id", flat=True)
-    )
-    entries = [
-        RosterEntry(
-            staff[n].pk,
-            AttendanceStatus.PRESENT,
-            score,
-            walk_in=staff[n].pk not in booked,
-        )
-        for n, score in wanted.items()
-    ]
-    if data.get("absent_if_missing"):
-        present = {e.staff_id for e in entries}
-        entries += [
-            RosterEntry(staff_id, AttendanceStatus.ABSENT)
-            for staff_id in booked - present
-        ]
-    return entries
 
 
 def attendance_correct_view(request, pk):

@@ -2,6 +2,7 @@
 counts do not grow with the data."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -258,6 +259,26 @@ def test_paper_sheet_entry(world, sides, client):
     got = dict(Attendance.objects.values_list("staff_id", "status"))
     assert got == {one.pk: "present", two.pk: "absent", three.pk: "present"}
     assert Attendance.objects.get(staff=three).walk_in
+
+
+def test_paper_sheet_reads_arabic_digits_and_decimal_commas(world, sides, client):
+    """Employee numbers and scores typed on an Arabic keyboard, through the one parser."""
+    from institutes.formatting import to_digits
+
+    client.force_login(world.a.trainer)
+    one, two, _three = sides["a_staff"]
+    url = reverse("training_session_paper", args=[sides["a"].pk])
+    arabic = to_digits(one.employee_number, "arab")
+    lines = f"{arabic} ٨٥٫٥\n{two.employee_number} 71,5\n"
+    assert client.post(url, {"lines": lines}).status_code == 302
+    scores = dict(Attendance.objects.values_list("staff_id", "score"))
+    assert scores == {one.pk: Decimal("85.5"), two.pk: Decimal("71.5")}
+    bad = client.post(url, {"lines": f"{one.employee_number} abc\n"})
+    assert (
+        bad.status_code == 200
+        and "Line 1" in bad.content.decode()
+        or ("السطر" in bad.content.decode())
+    )
 
 
 def test_a_1500_person_roster_saves_through_the_form(world, client):
