@@ -173,3 +173,110 @@ class ComplianceFiguresTable(OperationalTable):
 
     def render_chart(self, record):
         return render_to_string("training/staff/includes/bar.html", {"fig": record})
+
+
+class TopicStatusTable(OperationalTable):
+    """One person's status per required topic (rows of (status row, state))."""
+
+    topic = tables.Column(
+        accessor="0__topic__title", verbose_name=_("Topic"), orderable=False
+    )
+    state = tables.Column(
+        accessor="1", verbose_name=_("Status"), orderable=False, empty_values=()
+    )
+    completed_on = tables.Column(
+        accessor="0__completed_on", verbose_name=_("Last completed"), orderable=False
+    )
+
+    class Meta(OperationalTable.Meta):
+        empty_text = _("No topic is required of this staff member.")
+
+    def render_state(self, value):
+        return render_to_string(
+            "training/staff/includes/state_badge.html", {"state": value}
+        )
+
+    def render_completed_on(self, value):
+        return value.isoformat() if value else "—"
+
+
+class TrainingHistoryTable(OperationalTable):
+    """Every attempt of one person: date, topic, attendance, score, result,
+    certificate (issue link where it may be issued) and the correction link."""
+
+    completed_on = tables.Column(verbose_name=_("Date"), orderable=False)
+    topic = tables.Column(
+        accessor="session__topic__title", verbose_name=_("Topic"), orderable=False
+    )
+    status = tables.Column(verbose_name=_("Attendance"), orderable=False)
+    score = tables.Column(verbose_name=_("Score"), orderable=False, default="—")
+    result = tables.Column(
+        verbose_name=_("Result"), orderable=False, empty_values=(), accessor="pk"
+    )
+    certificate = tables.Column(
+        verbose_name=_("Certificate"),
+        orderable=False,
+        empty_values=(),
+        accessor="certificate_serial",
+    )
+    correct = tables.Column(
+        verbose_name="", orderable=False, empty_values=(), accessor="pk"
+    )
+
+    class Meta(OperationalTable.Meta):
+        empty_text = _("No training attended yet.")
+
+    def __init__(self, data, *, issue_links=None, can_change=False, **kwargs):
+        super().__init__(data, **kwargs)
+        self.issue_links = issue_links or {}
+        self.can_change = can_change
+        if not can_change:
+            self.columns.hide("correct")
+
+    def render_completed_on(self, value):
+        return value.isoformat() if value else "—"
+
+    def render_topic(self, value, record):
+        return format_html(
+            '{} <span class="tr-muted">{}</span>', value, record.session.hospital.name
+        )
+
+    def render_status(self, record):
+        label = record.get_status_display()
+        if record.walk_in:
+            return format_html(
+                '{} <span class="tr-muted">({})</span>', label, _("walk-in")
+            )
+        return label
+
+    def render_score(self, value):
+        from institutes.formatting import format_number
+
+        return format_number(value)
+
+    def render_result(self, record):
+        if record.passed:
+            return format_html(
+                '<span class="tr-badge tr-compliant">{}</span>', _("passed")
+            )
+        if record.status == "present":
+            return format_html(
+                '<span class="tr-badge tr-expired">{}</span>', _("not passed")
+            )
+        return "—"
+
+    def render_certificate(self, record):
+        if record.certificate_serial:
+            return format_html('<bdi dir="ltr">{}</bdi>', record.certificate_serial)
+        if record.passed and self.can_change and record.pk in self.issue_links:
+            return format_html(
+                '<a href="{}">{}</a>', self.issue_links[record.pk], _("issue")
+            )
+        return "—"
+
+    def render_correct(self, record):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("training_attendance_correct", args=[record.pk]),
+            _("correct"),
+        )

@@ -56,7 +56,12 @@ from .services import (
     roster_save_from_paper,
     session_cancel,
 )
-from .tables import ComplianceFiguresTable, StaffToTrainTable
+from .tables import (
+    ComplianceFiguresTable,
+    StaffToTrainTable,
+    TopicStatusTable,
+    TrainingHistoryTable,
+)
 
 
 def _require_any_training_role(user) -> None:
@@ -430,13 +435,21 @@ def staff_record_view(request, pk):
     record["issue_links"] = {
         a.pk: issue_url(CERTIFICATE, a) for a in record["history"] if a.passed
     }
+    can_change = access.can(request.user, "change", staff)
     return render(
         request,
         "training/staff/staff_record.html",
         {
             "page_title": staff.name,
             "staff": staff,
-            "can_change": access.can(request.user, "change", staff),
+            "can_change": can_change,
+            "statuses_table": TopicStatusTable(record["statuses"], request=request),
+            "history_table": TrainingHistoryTable(
+                record["history"],
+                issue_links=record["issue_links"],
+                can_change=can_change,
+                request=request,
+            ),
             **record,
         },
     )

@@ -233,6 +233,10 @@ def test_staff_record_shows_history(world, sides, client):
         reverse("training_staff_record", args=[staff.pk])
     ).content.decode()
     assert "مكافحة العدوى" in page
+    attendance = Attendance.objects.get(staff=staff)
+    # Both tables are labelled cards on phones; the trainer may correct the row.
+    assert page.count('data-label="') >= 5
+    assert reverse("training_attendance_correct", args=[attendance.pk]) in page
 
 
 def test_paper_sheet_entry(world, sides, client):
