@@ -96,6 +96,20 @@ def test_sitemap_lists_both_languages_and_institutes(client, tree):
     assert "/en/institutes/inst-a/" in xml
 
 
+def test_sitemap_uses_the_configured_address_and_lists_alternates(
+    client, tree, settings
+):
+    settings.SITE_BASE_URL = "https://nursing.example.eg"
+    xml = _html(client, "/sitemap.xml")
+    assert "localhost" not in xml
+    assert "<loc>https://nursing.example.eg/ar/campaigns/womens-health/</loc>" in xml
+    assert (
+        'hreflang="en" href="https://nursing.example.eg/en/campaigns/womens-health/"'
+        in xml
+    )
+    assert 'hreflang="x-default"' in xml
+
+
 def test_robots_txt_points_to_the_sitemap(client, db):
     text = _html(client, "/robots.txt")
     assert "Disallow: /admin/" in text
