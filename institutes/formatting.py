@@ -206,3 +206,13 @@ def parse_number(text: object) -> Decimal | None:
     whole, _separator, fraction = match.groups()
     sign = "-" if raw.startswith("-") else ""
     return Decimal(f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}")
+
+
+def tel_uri(value: object) -> str:
+    """A `tel:` address for a phone number as printed ("010 1234 5678", "+968 2460
+    1234", Arabic-Indic digits): only a leading + and the digits (RFC 3966)."""
+    text = western_digits(value or "").strip()
+    digits = re.sub(r"\D", "", text)
+    if not digits:
+        return ""
+    return f"tel:{'+' if text.startswith('+') else ''}{digits}"

@@ -67,3 +67,9 @@ def name_size(value):
     if length > 50:
         return " long"
     return ""
+
+
+@register.filter
+def tel(value):
+    """`href` for a phone number: `tel:` with digits only (no spaces or dashes)."""
+    return formatting.tel_uri(value)
