@@ -25,6 +25,7 @@ import datetime
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django import forms
 from django.utils import formats, translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -168,15 +169,15 @@ class NumberParseError(ValueError):
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u200e\u200f\u2066-\u2069]")
-_NUMBER = re.compile(r"^[+-]?(\d+)(?:([.,٫])(\d+))?$")
+_NUMBER = re.compile(r"^[+-]?(\d+)(?:([.,٫،])(\d+))?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(?:([,٬])\d{3})+(?:([.٫])(\d+))?$")
 
 
 def parse_number(text: object) -> Decimal | None:
     """The number in typed text, or None when it is empty.
 
-    Accepts Western, Arabic-Indic and Persian digits; ".", "," and "٫" as decimal
-    separator; "٬" as thousands separator, and "," as thousands separator when a
+    Accepts Western, Arabic-Indic and Persian digits; ".", ",", "٫" (and the Arabic
+    comma "،", which Arabic keyboards type for ",") as decimal separator; "٬" as thousands separator, and "," as thousands separator when a
     decimal point follows ("1,234.5"). A lone comma is a decimal comma ("82,5" is
     82.5, as typed on French and Arabic keyboards). Raises `NumberParseError`.
     """
@@ -199,3 +200,19 @@ def parse_number(text: object) -> Decimal | None:
     whole, _separator, fraction = match.groups()
     sign = "-" if raw.startswith("-") else ""
     return Decimal(f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}")
+
+
+class TypedDecimalField(forms.DecimalField):
+    """A form's decimal field that reads numbers as people type them (`parse_number`):
+    "٨٢٫٥", "82,5" and "82.5" are the same mark. Limits and places as DecimalField."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            number = parse_number(value)
+        except NumberParseError:
+            raise forms.ValidationError(
+                self.error_messages["invalid"], code="invalid"
+            ) from None
+        return number

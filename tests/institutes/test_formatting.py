@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.template import Context, Template
 from django.utils import translation
 
@@ -170,6 +171,7 @@ def test_no_template_digit_converts_an_identifier():
         ("٨٢٫٥", Decimal("82.5")),
         ("٨٢,٥", Decimal("82.5")),
         ("٨٢.٥", Decimal("82.5")),
+        ("٨٢،٥", Decimal("82.5")),  # the Arabic comma
         ("۸۲٫۵", Decimal("82.5")),  # Persian digits
         ("  7 ", Decimal(7)),
         ("١١٧", Decimal(117)),
@@ -196,3 +198,18 @@ def test_parse_number_reads_what_people_type(typed, expected):
 def test_parse_number_refuses_what_is_not_a_number(typed):
     with pytest.raises(NumberParseError):
         parse_number(typed)
+
+
+def test_typed_decimal_field_reads_arabic_digits_and_separators():
+    from institutes.formatting import TypedDecimalField
+
+    field = TypedDecimalField(required=False, min_value=0, max_value=100)
+    assert field.clean("٨٢٫٥") == Decimal("82.5")
+    assert field.clean("82,5") == Decimal("82.5")
+    assert field.clean("") is None
+    with pytest.raises(ValidationError) as invalid:
+        field.clean("abc")
+    assert invalid.value.error_list[0].code == "invalid"
+    with pytest.raises(ValidationError) as too_big:
+        field.clean("١٠١")
+    assert too_big.value.error_list[0].code == "max_value"

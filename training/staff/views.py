@@ -8,7 +8,7 @@ Each view finds its objects through `training.staff.selectors` (scoped by
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from institutes import access
+from institutes.formatting import NumberParseError, parse_number
 from institutes.listing import OperationalListView
 
 from .compliance import State
@@ -100,19 +101,12 @@ def _bulk_certificates_url() -> str:
 
 
 def _parse_score(raw: str) -> Decimal | None:
-    raw = (
-        (raw or "")
-        .strip()
-        .replace(",", ".")
-        .translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789"))
-    )
-    if not raw:
-        return None
+    """A typed score, read by the one number parser (Arabic-Indic digits, ٫ , .)."""
     try:
-        return Decimal(raw)
-    except InvalidOperation:
+        return parse_number(raw)
+    except NumberParseError:
         raise ValidationError(
-            _("“%(value)s” is not a score.") % {"value": raw}
+            _("“%(value)s” is not a score.") % {"value": (raw or "").strip()}
         ) from None
 
 

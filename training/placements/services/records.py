@@ -4,13 +4,14 @@ and placement evaluations. Each is one transaction."""
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from institutes.formatting import NumberParseError, parse_number
 from institutes.models import Ward
 
 from ..models import (
@@ -31,16 +32,11 @@ from .booking import _day
 
 
 def parse_hours(raw) -> Decimal | None:
-    """Hours typed by a person: Arabic digits and a comma are accepted."""
-    if isinstance(raw, Decimal):
-        return raw
-    text = str(raw or "").strip().replace("،", ".").replace(",", ".")
-    text = text.translate(str.maketrans("٠١٢٣٤٥٦٧٨٩٫", "0123456789."))
-    if not text:
-        return None
+    """Hours typed by a person, read by the one number parser (Arabic-Indic digits,
+    "٫", "," or "،" as decimal separator)."""
     try:
-        return Decimal(text)
-    except InvalidOperation:
+        return parse_number(raw)
+    except NumberParseError:
         raise ValidationError(
             _("“%(value)s” is not a number of hours.") % {"value": raw}
         ) from None
