@@ -154,11 +154,12 @@ def isolate_identifier(value: object) -> str:
 
 
 def identifier_html(value: object) -> SafeString:
-    """An identifier as typed, isolated left-to-right for HTML (escaped)."""
+    """An identifier as typed, isolated left-to-right for HTML (escaped); class
+    "ident" keeps it on one line in documents (certificates/pdf/document.css)."""
     text = "" if value is None else str(value)
     if not text:
         return SafeString("")
-    return format_html('<bdi dir="ltr">{}</bdi>', text)
+    return format_html('<bdi dir="ltr" class="ident">{}</bdi>', text)
 
 
 # --- reading numbers people type -------------------------------------------------

@@ -144,7 +144,7 @@ def test_verification_page_writes_dates_in_the_documents_digits(
     issued_on = timezone.localdate(doc.issued_at)
     assert f"<dd>{format_date(issued_on, digits, language='ar')}</dd>" in body
     assert date in format_date(issued_on, digits, language="ar")
-    assert f'<bdi dir="ltr">{doc.serial}</bdi>' in body
+    assert f'<bdi dir="ltr" class="ident">{doc.serial}</bdi>' in body
     english = client.get(f"/en/verify/{doc.code_display}/").content.decode()
     assert f"<dd>{format_date(issued_on, 'latn', language='en')}</dd>" in english
 

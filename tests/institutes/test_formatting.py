@@ -107,9 +107,12 @@ def test_identifiers_are_never_converted_and_are_isolated_left_to_right():
     assert isolate_identifier("KARNAK-2021-0036") == "\u2066KARNAK-2021-0036\u2069"
     assert isolate_identifier("") == ""
     assert identifier_html("KARNAK-2021-0036") == (
-        '<bdi dir="ltr">KARNAK-2021-0036</bdi>'
+        '<bdi dir="ltr" class="ident">KARNAK-2021-0036</bdi>'
     )
-    assert identifier_html("<b>x</b>") == '<bdi dir="ltr">&lt;b&gt;x&lt;/b&gt;</bdi>'
+    assert (
+        identifier_html("<b>x</b>")
+        == '<bdi dir="ltr" class="ident">&lt;b&gt;x&lt;/b&gt;</bdi>'
+    )
 
 
 def test_to_digits_only_touches_digits():
@@ -129,7 +132,7 @@ def test_template_filters():
         assert _render("{{ v|percent:'arab' }}", v=Decimal("93.0")) == "٩٣٪"
         assert _render("{{ v|hours }}", v=Decimal("2.0")) == "2"
         assert _render("{{ v|ident }}", v="KARNAK-2021-0036") == (
-            '<bdi dir="ltr">KARNAK-2021-0036</bdi>'
+            '<bdi dir="ltr" class="ident">KARNAK-2021-0036</bdi>'
         )
         assert _render("{{ v|docdate:'arab' }}", v=datetime.date(2026, 1, 2)) == (
             "٢ يناير ٢٠٢٦"
@@ -140,7 +143,7 @@ def test_document_templates_load_the_same_filters():
     rendered = Template(
         "{% load certificates_pdf %}{{ v|number:'arab' }} {{ n|ident }}"
     ).render(Context({"v": Decimal("117.0"), "n": "CC-7Q2K-91XB"}))
-    assert rendered == '١١٧ <bdi dir="ltr">CC-7Q2K-91XB</bdi>'
+    assert rendered == '١١٧ <bdi dir="ltr" class="ident">CC-7Q2K-91XB</bdi>'
 
 
 # Identifiers that must never go through |digits (nor |number, |percent, |hours).
