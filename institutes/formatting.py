@@ -25,6 +25,7 @@ import datetime
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django import forms
 from django.utils import formats, translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -159,11 +160,12 @@ def isolate_identifier(value: object) -> str:
 
 
 def identifier_html(value: object) -> SafeString:
-    """An identifier as typed, isolated left-to-right for HTML (escaped)."""
+    """An identifier as typed, isolated left-to-right for HTML (escaped); class
+    "ident" keeps it on one line in documents (certificates/pdf/document.css)."""
     text = "" if value is None else str(value)
     if not text:
         return SafeString("")
-    return format_html('<bdi dir="ltr">{}</bdi>', text)
+    return format_html('<bdi dir="ltr" class="ident">{}</bdi>', text)
 
 
 # --- reading numbers people type -------------------------------------------------
@@ -174,17 +176,17 @@ class NumberParseError(ValueError):
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u200e\u200f\u2066-\u2069]")
-_NUMBER = re.compile(r"^[+-]?(\d+)(?:([.,٫])(\d+))?$")
+_NUMBER = re.compile(r"^[+-]?(\d+)(?:([.,٫،])(\d+))?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(?:([,٬])\d{3})+(?:([.٫])(\d+))?$")
 
 
 def parse_number(text: object) -> Decimal | None:
     """The number in typed text, or None when it is empty.
 
-    Accepts Western, Arabic-Indic and Persian digits; ".", "," and "٫" as decimal
-    separator; "٬" as thousands separator, and "," as thousands separator when a
-    decimal point follows ("1,234.5"). A lone comma (or Arabic comma "،") is a
-    decimal comma ("82,5" is 82.5, as typed on French and Arabic keyboards). Raises `NumberParseError`.
+    Accepts Western, Arabic-Indic and Persian digits; ".", ",", "٫" (and the Arabic
+    comma "،", which Arabic keyboards type for ",") as decimal separator; "٬" as thousands separator, and "," as thousands separator when a
+    decimal point follows ("1,234.5"). A lone comma is a decimal comma ("82,5" is
+    82.5, as typed on French and Arabic keyboards). Raises `NumberParseError`.
     """
     if text is None:
         return None
@@ -194,7 +196,6 @@ def parse_number(text: object) -> Decimal | None:
         return Decimal(repr(text))
     raw = _SPACES.sub("", str(text)).translate(_TO_WESTERN)
     raw = raw.replace("\u2212", "-")  # minus sign
-    raw = raw.replace("\u060c", ",")  # the Arabic comma, typed for a decimal comma
     if not raw:
         return None
     grouped = _GROUPED.match(raw)
@@ -216,3 +217,19 @@ def tel_uri(value: object) -> str:
     if not digits:
         return ""
     return f"tel:{'+' if text.startswith('+') else ''}{digits}"
+
+
+class TypedDecimalField(forms.DecimalField):
+    """A form's decimal field that reads numbers as people type them (`parse_number`):
+    "٨٢٫٥", "82,5" and "82.5" are the same mark. Limits and places as DecimalField."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            number = parse_number(value)
+        except NumberParseError:
+            raise forms.ValidationError(
+                self.error_messages["invalid"], code="invalid"
+            ) from None
+        return number

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import functools
 import hashlib
 import time
 from dataclasses import dataclass, field
@@ -336,20 +338,39 @@ def _students_dashboard_counts(user) -> dict[str, list[dict]]:
     }
 
 
-def final_standing(student: Student) -> Standing:
-    """The overall standing over every course of the student's curriculum version,
-    each counted once with its latest result (what a graduation certificate prints).
-
-    Three queries; the same figures as `academic_record(student).overall` for a
-    student who has been enrolled in every year.
-    """
-    version_id = student.cohort.curriculum_version_id
+def _version_marks(version_id: int) -> tuple[dict[int, int], list[Grade]]:
+    """Each course's maximum mark and the grade bands of a curriculum version."""
     maxima = {
         pk: (theory or 0) + (practical or 0)
         for pk, theory, practical in Course.objects.filter(
             version=version_id
         ).values_list("pk", "theory_max", "practical_max")
     }
+    return maxima, grade_bands(version_id)
+
+
+@functools.lru_cache(maxsize=32)
+def _frozen_version_marks(
+    version_id: int, frozen_at: datetime.datetime
+) -> tuple[dict[int, int], list[Grade]]:
+    # A frozen version's courses and bands can no longer change (the models refuse
+    # it), so a bulk run of 1,000 certificates reads them once, not 1,000 times.
+    return _version_marks(version_id)
+
+
+def final_standing(student: Student) -> Standing:
+    """The overall standing over every course of the student's curriculum version,
+    each counted once with its latest result (what a graduation certificate prints).
+
+    One query for a frozen version (every version a cohort uses), three otherwise;
+    the same figures as `academic_record(student).overall` for a student who has
+    been enrolled in every year.
+    """
+    version = student.cohort.curriculum_version
+    if version.frozen_at is not None:
+        maxima, bands = _frozen_version_marks(version.pk, version.frozen_at)
+    else:
+        maxima, bands = _version_marks(version.pk)
     latest: dict[int, Decimal | None] = dict.fromkeys(maxima)
     for course_pk, total in (
         CourseResult.objects.filter(enrolment__student=student, course__in=maxima)
@@ -357,6 +378,4 @@ def final_standing(student: Student) -> Standing:
         .values_list("course_id", "total")
     ):
         latest[course_pk] = total
-    return standing_of(
-        [(latest[pk], maxima[pk]) for pk in maxima], grade_bands(version_id)
-    )
+    return standing_of([(latest[pk], maxima[pk]) for pk in maxima], bands)

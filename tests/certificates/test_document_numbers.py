@@ -144,7 +144,7 @@ def test_verification_page_writes_dates_in_the_documents_digits(
     issued_on = timezone.localdate(doc.issued_at)
     assert f"<dd>{format_date(issued_on, digits, language='ar')}</dd>" in body
     assert date in format_date(issued_on, digits, language="ar")
-    assert f'<bdi dir="ltr">{doc.serial}</bdi>' in body
+    assert f'<bdi dir="ltr" class="ident">{doc.serial}</bdi>' in body
     english = client.get(f"/en/verify/{doc.code_display}/").content.decode()
     assert f"<dd>{format_date(issued_on, 'latn', language='en')}</dd>" in english
 
@@ -156,7 +156,7 @@ def _attendance(world, *, name_ar, name_en, score=93):
         TrainingSessionFactory,
     )
     from training.models import Attendance
-    from training.staff_services import RosterEntry, roster_save
+    from training.staff.services import RosterEntry, roster_save
 
     start = timezone.now().replace(microsecond=0) - datetime.timedelta(hours=3)
     session = TrainingSessionFactory(
@@ -226,7 +226,7 @@ def test_one_page_documents_stay_on_one_page_with_long_names(world, name_ar, nam
 def test_sign_in_sheet_labels_read_in_order(world):
     from training.documents import sign_in_sheet_pdf
     from training.models import Registration
-    from training.staff_selectors import session_roster
+    from training.staff.selectors import session_roster
 
     attendance = _attendance(world, name_ar=LONGEST_AR, name_en=LONGEST_EN)
     session = attendance.session

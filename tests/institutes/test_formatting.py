@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.template import Context, Template
 from django.utils import translation
 
@@ -106,9 +107,12 @@ def test_identifiers_are_never_converted_and_are_isolated_left_to_right():
     assert isolate_identifier("KARNAK-2021-0036") == "\u2066KARNAK-2021-0036\u2069"
     assert isolate_identifier("") == ""
     assert identifier_html("KARNAK-2021-0036") == (
-        '<bdi dir="ltr">KARNAK-2021-0036</bdi>'
+        '<bdi dir="ltr" class="ident">KARNAK-2021-0036</bdi>'
     )
-    assert identifier_html("<b>x</b>") == '<bdi dir="ltr">&lt;b&gt;x&lt;/b&gt;</bdi>'
+    assert (
+        identifier_html("<b>x</b>")
+        == '<bdi dir="ltr" class="ident">&lt;b&gt;x&lt;/b&gt;</bdi>'
+    )
 
 
 def test_to_digits_only_touches_digits():
@@ -128,7 +132,7 @@ def test_template_filters():
         assert _render("{{ v|percent:'arab' }}", v=Decimal("93.0")) == "٩٣٪"
         assert _render("{{ v|hours }}", v=Decimal("2.0")) == "2"
         assert _render("{{ v|ident }}", v="KARNAK-2021-0036") == (
-            '<bdi dir="ltr">KARNAK-2021-0036</bdi>'
+            '<bdi dir="ltr" class="ident">KARNAK-2021-0036</bdi>'
         )
         assert _render("{{ v|docdate:'arab' }}", v=datetime.date(2026, 1, 2)) == (
             "٢ يناير ٢٠٢٦"
@@ -139,7 +143,7 @@ def test_document_templates_load_the_same_filters():
     rendered = Template(
         "{% load certificates_pdf %}{{ v|number:'arab' }} {{ n|ident }}"
     ).render(Context({"v": Decimal("117.0"), "n": "CC-7Q2K-91XB"}))
-    assert rendered == '١١٧ <bdi dir="ltr">CC-7Q2K-91XB</bdi>'
+    assert rendered == '١١٧ <bdi dir="ltr" class="ident">CC-7Q2K-91XB</bdi>'
 
 
 # Identifiers that must never go through |digits (nor |number, |percent, |hours).
@@ -170,6 +174,7 @@ def test_no_template_digit_converts_an_identifier():
         ("٨٢٫٥", Decimal("82.5")),
         ("٨٢,٥", Decimal("82.5")),
         ("٨٢.٥", Decimal("82.5")),
+        ("٨٢،٥", Decimal("82.5")),  # the Arabic comma
         ("۸۲٫۵", Decimal("82.5")),  # Persian digits
         ("  7 ", Decimal(7)),
         ("١١٧", Decimal(117)),
@@ -196,3 +201,18 @@ def test_parse_number_reads_what_people_type(typed, expected):
 def test_parse_number_refuses_what_is_not_a_number(typed):
     with pytest.raises(NumberParseError):
         parse_number(typed)
+
+
+def test_typed_decimal_field_reads_arabic_digits_and_separators():
+    from institutes.formatting import TypedDecimalField
+
+    field = TypedDecimalField(required=False, min_value=0, max_value=100)
+    assert field.clean("٨٢٫٥") == Decimal("82.5")
+    assert field.clean("82,5") == Decimal("82.5")
+    assert field.clean("") is None
+    with pytest.raises(ValidationError) as invalid:
+        field.clean("abc")
+    assert invalid.value.error_list[0].code == "invalid"
+    with pytest.raises(ValidationError) as too_big:
+        field.clean("١٠١")
+    assert too_big.value.error_list[0].code == "max_value"

@@ -168,3 +168,23 @@ def test_academic_record_costs_the_same_for_more_years(student, version):
     for course in _courses(version, 2):
         _result(enrolment, course, "50", "25")
     assert _queries(student) == one_year
+
+
+def test_final_standing_reads_a_frozen_versions_courses_once(student, version):
+    from curriculum.services import curriculum_version_freeze
+
+    curriculum_version_freeze(version=version)
+    y1 = _enrol(student, 1, 2021)
+    a, b = _courses(version, 1)
+    _result(y1, a, "82.5", "45")
+    _result(y1, b, "60", "30")
+    student.cohort.curriculum_version.refresh_from_db()
+    first = final_standing(student)
+    with CaptureQueriesContext(connection) as queries:
+        again = final_standing(student)
+    assert again == first and len(queries) == 1  # the results only
+    assert (first.obtained, first.maximum, first.complete) == (
+        Decimal("217.5"),
+        300,
+        False,
+    )

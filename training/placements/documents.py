@@ -38,8 +38,11 @@ WARD_SCHEDULE = DocumentKind(
 def render_ward_schedule(
     *, ward, start: datetime.date, end: datetime.date, days: list
 ) -> bytes:
-    """The bilingual schedule of a ward (each day and shift, its students) as PDF."""
+    """The bilingual schedule of a ward as PDF: one page per week range (dates as
+    columns, shifts as rows, the students in each cell), no page for an empty week."""
     from certificates.rendering import get_engine, logo_uri, stylesheets_for, wrap_html
+
+    from .selectors import ward_schedule_weeks
 
     with translation.override("ar"):
         body = render_to_string(
@@ -48,7 +51,7 @@ def render_ward_schedule(
                 "ward": ward,
                 "start": start,
                 "end": end,
-                "days": days,
+                "weeks": ward_schedule_weeks(days, start=start, end=end),
                 "doc": {"issuer": ward.hospital, "logo": logo_uri(ward.hospital)},
                 "printed_at": timezone.localtime(),
             },

@@ -188,6 +188,73 @@ def ward_schedule(
     ]
 
 
+@dataclass
+class WardWeek:
+    """One printed page of a ward schedule: a week range, its booked dates as columns
+    and its shifts as rows, each cell the students of that date and shift."""
+
+    first: datetime.date
+    last: datetime.date
+    dates: list[datetime.date]
+    rows: list[tuple[str, list[list[PlacementDay]]]]
+    supervisors: list[str]
+
+
+def ward_schedule_weeks(
+    days: list[tuple[datetime.date, str, list[PlacementDay]]],
+    *,
+    start: datetime.date,
+    end: datetime.date,
+) -> list[WardWeek]:
+    """`ward_schedule` laid out one week range per page (weeks counted from `start`).
+
+    A week without a booking gets no page; dates and shifts without a booking get no
+    column or row, so the printout has no empty pages and no empty grid.
+    """
+    by_week: dict[int, list[tuple[datetime.date, str, list[PlacementDay]]]] = (
+        defaultdict(list)
+    )
+    for date, shift, rows in days:
+        by_week[(date - start).days // 7].append((date, shift, rows))
+    labels = dict(Shift.choices)
+    weeks = []
+    for index in sorted(by_week):
+        items = by_week[index]
+        dates = sorted({date for date, _shift, _rows in items})
+        cells = {(date, shift): rows for date, shift, rows in items}
+        shifts = [
+            value for value in Shift.values if any(s == value for _d, s, _r in items)
+        ]
+        supervisors = sorted(
+            {
+                (
+                    row.placement.supervisor.get_full_name()
+                    or row.placement.supervisor.username
+                )
+                for _d, _s, rows in items
+                for row in rows
+                if row.placement.supervisor_id
+            }
+        )
+        first = start + datetime.timedelta(days=7 * index)
+        weeks.append(
+            WardWeek(
+                first=first,
+                last=min(end, first + datetime.timedelta(days=6)),
+                dates=dates,
+                rows=[
+                    (
+                        str(labels[shift]),
+                        [cells.get((date, shift), []) for date in dates],
+                    )
+                    for shift in shifts
+                ],
+                supervisors=supervisors,
+            )
+        )
+    return weeks
+
+
 # --- The supervisor's day ------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from institutes.formatting import TypedDecimalField
 from institutes.models import Specialty
 from institutes.national_id import clean_national_id_input, parse_national_id
 from institutes.plain_text import validate_visible_text
@@ -207,7 +208,7 @@ class PaperSheetForm(forms.Form):
 
 class CorrectionForm(forms.Form):
     status = forms.ChoiceField(label=_("Attendance"))
-    score = forms.DecimalField(
+    score = TypedDecimalField(
         label=_("Score"), required=False, min_value=0, max_value=100
     )
     reason = forms.CharField(label=_("Reason for the correction"), max_length=255)

@@ -107,11 +107,12 @@ def _bulk_certificates_url() -> str:
 
 
 def _parse_score(raw: str) -> Decimal | None:
+    """A typed score, read by the one number parser (Arabic-Indic digits, ٫ , .)."""
     try:
         return parse_number(raw)
     except NumberParseError:
         raise ValidationError(
-            _("“%(value)s” is not a score.") % {"value": raw}
+            _("“%(value)s” is not a score.") % {"value": (raw or "").strip()}
         ) from None
 
 

@@ -32,7 +32,8 @@ from .booking import _day
 
 
 def parse_hours(raw) -> Decimal | None:
-    """Hours typed by a person, read by the project's one number parser."""
+    """Hours typed by a person, read by the one number parser (Arabic-Indic digits,
+    "٫", "," or "،" as decimal separator)."""
     try:
         return parse_number(raw)
     except NumberParseError:
