@@ -626,7 +626,7 @@ def staff_import(request):
     """Upload → preview with every problem by line → confirm (all or nothing)."""
     from django import forms
 
-    from institutes.tabular_import import stash, unstash
+    from institutes.tabular_import import discard, stash, unstash
 
     from .importing import COLUMNS, staff_import_commit, staff_import_preview
 
@@ -641,6 +641,7 @@ def staff_import(request):
         token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     form = UploadForm(request.POST or None, request.FILES or None)
+    access.limit_choices(form.fields.values(), request.user)
     context = {"page_title": _("Import staff"), "form": form, "columns": COLUMNS}
     if request.method == "POST" and form.is_valid():
         hospital = form.cleaned_data["hospital"]
@@ -657,6 +658,8 @@ def staff_import(request):
             )
             if "confirm" in request.POST and preview.table.usable:
                 result = staff_import_commit(preview=preview)
+                if form.cleaned_data["token"]:
+                    discard(form.cleaned_data["token"], user=request.user)
                 messages.success(
                     request,
                     _(
