@@ -319,6 +319,19 @@ def stored_key(model: type[models.Model], value, field_name: str = "pk"):
     return converted
 
 
+def object_or_404(queryset: QuerySet, pk):
+    """The row of `queryset` (already scoped) whose key is `pk`, else 404 — also for
+    a key no row can have (letters, 25 digits) typed in a URL or a query string."""
+    from django.shortcuts import get_object_or_404
+
+    key = stored_key(queryset.model, pk)
+    if key is None:
+        from django.http import Http404
+
+        raise Http404(_("No such record in your institutes and hospitals."))
+    return get_object_or_404(queryset, pk=key)
+
+
 def _guard_keys(form_field) -> None:
     """Make a model-choice field refuse impossible keys as an invalid choice."""
     model = form_field.queryset.model

@@ -28,6 +28,7 @@ from django.db.models import QuerySet
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.db.models.functions import Cast
 from django.http import Http404
+from django.utils.dateparse import parse_date
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -123,6 +124,33 @@ def bound_dates(fields: Iterable) -> None:
                 _check_date not in part.validators
             ):
                 part.validators = [*part.validators, _check_date]
+
+
+def date_param(request, raw: str | None, default: date) -> date:
+    """A date typed in a query string or form, or `default` (with a message saying
+    so) when it is no real date or lies outside the years a person can mean."""
+    if not raw:
+        return default
+    try:
+        day = parse_date(raw)
+        if day is None:
+            raise ValueError(raw)
+        _check_date(day)
+    except (ValueError, ValidationError):
+        messages.warning(
+            request,
+            _(
+                "“%(value)s” is not a date between %(first)s and %(last)s; showing %(day)s."
+            )
+            % {
+                "value": raw[:20],
+                "first": EARLIEST_DATE.year,
+                "last": LATEST_DATE.year,
+                "day": default.isoformat(),
+            },
+        )
+        return default
+    return day
 
 
 class BoundedDatesFilterSetMixin:

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -63,7 +63,7 @@ def _require_any_training_role(user) -> None:
 
 
 def _session_for_change(request, pk) -> TrainingSession:
-    session = get_object_or_404(sessions_for(request.user, "change"), pk=pk)
+    session = access.object_or_404(sessions_for(request.user, "change"), pk)
     return session
 
 
@@ -118,7 +118,7 @@ def _parse_score(raw: str) -> Decimal | None:
 
 def session_detail(request, pk):
     """The roster: mark present / absent / excused and scores for everyone, one save."""
-    session = get_object_or_404(sessions_for(request.user), pk=pk)
+    session = access.object_or_404(sessions_for(request.user), pk)
     can_change = access.can(request.user, "change", session)
     if request.method == "POST":
         if not can_change:
@@ -284,8 +284,8 @@ def session_register(request, pk):
 
 @require_POST
 def registration_cancel_view(request, pk):
-    registration = get_object_or_404(
-        access.filter_for(Registration.objects.all(), request.user, "change"), pk=pk
+    registration = access.object_or_404(
+        access.filter_for(Registration.objects.all(), request.user, "change"), pk
     )
     promoted = registration_cancel(registration=registration, cancelled_by=request.user)
     messages.success(request, _("Registration cancelled."))
@@ -409,13 +409,13 @@ def _paper_entries(request, session, data) -> list[RosterEntry]:
 
 
 def attendance_correct_view(request, pk):
-    attendance = get_object_or_404(
+    attendance = access.object_or_404(
         access.filter_for(
             Attendance.objects.select_related("session__topic", "staff__person"),
             request.user,
             "change",
         ),
-        pk=pk,
+        pk,
     )
     form = CorrectionForm(
         request.POST or None,
@@ -453,8 +453,8 @@ def session_sign_in_sheet(request, pk):
 
     from .documents import sign_in_sheet_pdf
 
-    session = get_object_or_404(
-        sessions_for(request.user).prefetch_related("trainers"), pk=pk
+    session = access.object_or_404(
+        sessions_for(request.user).prefetch_related("trainers"), pk
     )
     rows = [
         r
@@ -477,8 +477,8 @@ def session_sign_in_sheet(request, pk):
 
 
 def staff_record_view(request, pk):
-    staff = get_object_or_404(
-        staff_for(request.user).select_related("manager__person"), pk=pk
+    staff = access.object_or_404(
+        staff_for(request.user).select_related("manager__person"), pk
     )
     record = staff_record(staff=staff)
     from certificates.views import issue_url
