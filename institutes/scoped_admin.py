@@ -20,7 +20,6 @@ import django_filters
 
 from django import forms
 from django.contrib import messages
-from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
@@ -213,13 +212,6 @@ class ScopedObjectMixin:
         return self.scope(super().get_queryset())
 
     def get_object(self, *args, **kwargs):
-        raw = getattr(self, "pk", None) or self.kwargs.get(
-            getattr(self, "pk_url_kwarg", "pk")
-        )
-        if raw is not None and (
-            access.stored_key(self.model, unquote(str(raw))) is None
-        ):
-            raise Http404(_("No such record in your institutes and hospitals."))
         obj = super().get_object(*args, **kwargs)
         if obj is not None and not access.can(
             self.request.user, self.scope_action, obj
