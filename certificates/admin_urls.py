@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/pdf/", views.download, name="download"),
     path("<int:pk>/revoke/", views.revoke, name="revoke"),
     path("<int:pk>/reissue/", views.reissue, name="reissue"),
+    path("<int:pk>/rerender/", views.rerender, name="rerender"),
     path("bulk/", views.bulk_index, name="bulk"),
     path("bulk/new/<str:key>/", views.bulk_new, name="bulk_new"),
     path("bulk/<int:pk>/", views.bulk_job, name="bulk_job"),

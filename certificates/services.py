@@ -8,6 +8,7 @@ when and why.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import logging
 from dataclasses import dataclass
@@ -361,6 +362,63 @@ def document_reissue(
         _discard(new)
         raise
     return new
+
+
+def document_file_missing(document: IssuedDocument) -> bool:
+    """Whether the stored PDF of a register row is gone from its storage."""
+    return not document.pdf.name or not document.pdf.storage.exists(document.pdf.name)
+
+
+@transaction.atomic
+def document_rerender(*, document: IssuedDocument, rendered_by) -> IssuedDocument:
+    """Render again the PDF of a document whose stored file is missing.
+
+    The same document is rebuilt: its serial, code (so the printed QR still
+    verifies), date, language, digits and the names and title recorded at issue;
+    the record's own data (marks, hours) is read as it is now. The new file's
+    checksum replaces the old one. Only someone allowed to issue the document may
+    do it, and only when the file is really gone (a present file is never replaced:
+    a correction is a re-issue).
+    """
+    doc = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+    kind = get_kind(doc.kind)
+    achievement = kind.achievements().get(pk=doc.achievement_id)
+    _check_may_issue(rendered_by, kind, achievement)
+    if not document_file_missing(doc):
+        raise ValidationError(
+            _("The file of this document is there; nothing was rendered again.")
+        )
+    prepared = document_prepare(
+        kind=kind,
+        achievement=achievement,
+        language=doc.language,
+        digits=doc.digits,
+        issued_on=timezone.localdate(doc.issued_at),
+        serial_number=doc.serial_number,
+        code=doc.code,
+    )
+    prepared = dataclasses.replace(
+        prepared,
+        serial=doc.serial,
+        holder_name_ar=doc.holder_name_ar,
+        holder_name_en=doc.holder_name_en,
+        title_ar=doc.title_ar,
+        title_en=doc.title_en,
+        valid_until=doc.valid_until,
+    )
+    rendered = render_documents([prepared]).documents[0]
+    if not doc.pdf.name:
+        doc.pdf.name = doc.pdf.field.generate_filename(doc, f"{doc.code}.pdf")
+    store_pdf(doc, rendered.pdf)
+    doc.sha256 = rendered.sha256
+    doc.page_count = rendered.pages
+    doc.save(update_fields=["pdf", "sha256", "page_count"])
+    logger.info(
+        "document %s: missing PDF rendered again by %s",
+        doc.serial,
+        getattr(rendered_by, "pk", None),
+    )
+    return doc
 
 
 @transaction.atomic

@@ -124,6 +124,8 @@ def verify(request, code: str):
 
 
 def _scoped_document(request, pk: int, action: str = "view") -> IssuedDocument:
+    if access.stored_key(IssuedDocument, pk) is None:
+        raise Http404
     qs = access.filter_for(
         IssuedDocument.objects.select_related(
             "issuer_institute", "issuer_hospital", "superseded_by"
@@ -216,16 +218,44 @@ def issue(request):
     )
 
 
+def _may_render(user, doc: IssuedDocument) -> bool:
+    return access.can(user, "change", doc) and services.may_issue_as(user, doc.issuer)
+
+
 @require_GET
 def download(request, pk: int):
     doc = _scoped_document(request, pk)
+    try:
+        handle = doc.pdf.open("rb")
+    except (FileNotFoundError, ValueError):
+        # The register row is there but its file is not (lost storage, restored
+        # database): say so, and offer to render it again to whoever may issue it.
+        return render(
+            request,
+            "certificates/admin/missing_pdf.html",
+            {"doc": doc, "may_render": _may_render(request.user, doc)},
+            status=404,
+        )
     response = FileResponse(
-        doc.pdf.open("rb"),
-        content_type="application/pdf",
-        filename=f"{doc.serial}.pdf",
+        handle, content_type="application/pdf", filename=f"{doc.serial}.pdf"
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_http_methods(["POST"])
+def rerender(request, pk: int):
+    doc = _scoped_document(request, pk, "change")
+    try:
+        services.document_rerender(document=doc, rendered_by=request.user)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(_inspect_url(doc))
+    messages.success(request, _("The document's PDF was rendered again."))
+    return redirect(reverse("certificates_admin:download", args=[doc.pk]))
 
 
 @require_http_methods(["GET", "POST"])

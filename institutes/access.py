@@ -319,41 +319,17 @@ def stored_key(model: type[models.Model], value, field_name: str = "pk"):
     return converted
 
 
-def _guard_keys(form_field) -> None:
-    """Make a model-choice field refuse impossible keys as an invalid choice."""
-    model = form_field.queryset.model
-    key = getattr(form_field, "to_field_name", None) or "pk"
-    if hasattr(form_field, "_check_values"):  # several choices
-        check_values = form_field._check_values
+def object_or_404(queryset: QuerySet, pk):
+    """The row of `queryset` (already scoped) whose key is `pk`, else 404 — also for
+    a key no row can have (letters, 25 digits) typed in a URL or a query string."""
+    from django.shortcuts import get_object_or_404
 
-        def guarded_check_values(value):
-            for pk in value if isinstance(value, list | tuple) else ():
-                if stored_key(model, pk, key) is None:
-                    raise ValidationError(
-                        form_field.error_messages["invalid_pk_value"],
-                        code="invalid_pk_value",
-                        params={"pk": pk},
-                    )
-            return check_values(value)
+    key = stored_key(queryset.model, pk)
+    if key is None:
+        from django.http import Http404
 
-        form_field._check_values = guarded_check_values
-        return
-    to_python = form_field.to_python
-
-    def guarded_to_python(value):
-        if (
-            value not in form_field.empty_values
-            and not isinstance(value, models.Model)
-            and stored_key(model, value, key) is None
-        ):
-            raise ValidationError(
-                form_field.error_messages["invalid_choice"],
-                code="invalid_choice",
-                params={"value": value},
-            )
-        return to_python(value)
-
-    form_field.to_python = guarded_to_python
+        raise Http404(_("No such record in your institutes and hospitals."))
+    return get_object_or_404(queryset, pk=key)
 
 
 def limit_choices(fields: Iterable, user) -> None:
@@ -380,7 +356,6 @@ def limit_choices(fields: Iterable, user) -> None:
         form_field.error_messages.setdefault(
             "invalid_list", _("Enter a list of values.")
         )
-        _guard_keys(form_field)
 
 
 class RoleBackend:

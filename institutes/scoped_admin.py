@@ -20,7 +20,6 @@ import django_filters
 
 from django import forms
 from django.contrib import messages
-from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
@@ -28,6 +27,7 @@ from django.db.models import QuerySet
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.db.models.functions import Cast
 from django.http import Http404
+from django.utils.dateparse import parse_date
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -125,6 +125,33 @@ def bound_dates(fields: Iterable) -> None:
                 part.validators = [*part.validators, _check_date]
 
 
+def date_param(request, raw: str | None, default: date) -> date:
+    """A date typed in a query string or form, or `default` (with a message saying
+    so) when it is no real date or lies outside the years a person can mean."""
+    if not raw:
+        return default
+    try:
+        day = parse_date(raw)
+        if day is None:
+            raise ValueError(raw)
+        _check_date(day)
+    except (ValueError, ValidationError):
+        messages.warning(
+            request,
+            _(
+                "“%(value)s” is not a date between %(first)s and %(last)s; showing %(day)s."
+            )
+            % {
+                "value": raw[:20],
+                "first": EARLIEST_DATE.year,
+                "last": LATEST_DATE.year,
+                "day": default.isoformat(),
+            },
+        )
+        return default
+    return day
+
+
 class BoundedDatesFilterSetMixin:
     """A filter set whose date filters refuse impossible years (see bound_dates)."""
 
@@ -185,13 +212,6 @@ class ScopedObjectMixin:
         return self.scope(super().get_queryset())
 
     def get_object(self, *args, **kwargs):
-        raw = getattr(self, "pk", None) or self.kwargs.get(
-            getattr(self, "pk_url_kwarg", "pk")
-        )
-        if raw is not None and (
-            access.stored_key(self.model, unquote(str(raw))) is None
-        ):
-            raise Http404(_("No such record in your institutes and hospitals."))
         obj = super().get_object(*args, **kwargs)
         if obj is not None and not access.can(
             self.request.user, self.scope_action, obj

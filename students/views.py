@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -78,8 +78,8 @@ def student_action(request, pk: int, action: str):
     """Apply one lifecycle step to a student the user may change."""
     if action not in LIFECYCLE_LABELS:
         raise Http404
-    student = get_object_or_404(
-        access.filter_for(Student.objects.all(), request.user, "change"), pk=pk
+    student = access.object_or_404(
+        access.filter_for(Student.objects.all(), request.user, "change"), pk
     )
     form = LifecycleForm(request.POST)
     form.is_valid()
@@ -195,13 +195,13 @@ def roster_export(cohort: Cohort, fmt: str):
 
 
 def _cohort_for(request, pk: int, action: str = "view") -> Cohort:
-    return get_object_or_404(
+    return access.object_or_404(
         access.filter_for(
             Cohort.objects.select_related("institute", "curriculum_version"),
             request.user,
             action,
         ),
-        pk=pk,
+        pk,
     )
 
 
@@ -211,8 +211,8 @@ def _cohort_for(request, pk: int, action: str = "view") -> Cohort:
 def results_sheet(request, cohort_pk: int, course_pk: int):
     """Theory and practical marks of a whole cohort in one course: one screen, one save."""
     cohort = _cohort_for(request, cohort_pk, "view")
-    course = get_object_or_404(
-        Course.objects.filter(version=cohort.curriculum_version_id), pk=course_pk
+    course = access.object_or_404(
+        Course.objects.filter(version=cohort.curriculum_version_id), course_pk
     )
     can_change = access.can(request.user, "change", cohort)
     try:

@@ -75,7 +75,9 @@ class SearchPaginator(WagtailPaginator):
 
     def get_page(self, number):
         try:
-            number = max(1, int(number))
+            # Never past the listing's cap: a page number of 25 digits would be an
+            # offset no database accepts.
+            number = min(max(1, int(number)), LIST_COUNT_CAP // self.per_page + 1)
         except (TypeError, ValueError):
             number = 1
         bottom = (number - 1) * self.per_page

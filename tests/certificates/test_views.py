@@ -1,5 +1,7 @@
 """Back-office doors of the register: each one scoped by the issuing institute."""
 
+import hashlib
+
 import pytest
 
 from django.urls import reverse
@@ -134,3 +136,61 @@ def test_bulk_job_pages_belong_to_who_started_them(client, world):
     client.force_login(world.b.admin)
     status = client.get(reverse("certificates_admin:bulk_status", args=[job.pk]))
     assert status.status_code == 200 and status.json()["status"] == "queued"
+
+
+def _issued_a(world, grad_a):
+    return document_issue(
+        kind=GRADUATION_CERTIFICATE, achievement=grad_a, issued_by=world.a.admin
+    ).document
+
+
+def test_missing_pdf_is_explained_and_rendered_again(client, world, grad_a):
+    doc = _issued_a(world, grad_a)
+    serial, code, name = doc.serial, doc.code, doc.pdf.name
+    doc.pdf.storage.delete(name)
+    client.force_login(world.a.admin)
+    download = reverse("certificates_admin:download", args=[doc.pk])
+    rerender = reverse("certificates_admin:rerender", args=[doc.pk])
+
+    missing = client.get(download)
+    assert missing.status_code == 404
+    assert rerender in missing.content.decode()
+    assert doc.serial in missing.content.decode()
+
+    response = client.post(rerender)
+    assert response.status_code == 302
+    doc.refresh_from_db()
+    assert (doc.serial, doc.code) == (serial, code)
+    pdf = b"".join(client.get(download).streaming_content)
+    assert pdf.startswith(b"%PDF")
+    assert hashlib.sha256(pdf).hexdigest() == doc.sha256
+    assert IssuedDocument.objects.count() == 1
+
+
+def test_a_present_pdf_is_never_rendered_again(client, world, grad_a):
+    doc = _issued_a(world, grad_a)
+    before = doc.pdf.open("rb").read()
+    client.force_login(world.a.admin)
+    response = client.post(reverse("certificates_admin:rerender", args=[doc.pk]))
+    assert response.status_code == 302
+    doc.refresh_from_db()
+    assert doc.pdf.open("rb").read() == before
+
+
+def test_other_side_can_neither_see_nor_render_a_missing_pdf(client, world, grad_a):
+    doc = _issued_a(world, grad_a)
+    doc.pdf.storage.delete(doc.pdf.name)
+    client.force_login(world.b.admin)
+    assert (
+        client.get(reverse("certificates_admin:download", args=[doc.pk])).status_code
+        == 404
+    )
+    response = client.post(reverse("certificates_admin:rerender", args=[doc.pk]))
+    assert response.status_code == 404
+    assert not doc.pdf.storage.exists(doc.pdf.name)
+
+
+def test_impossible_document_ids_answer_404(client, world):
+    client.force_login(world.a.admin)
+    url = reverse("certificates_admin:download", args=[10**24])
+    assert client.get(url).status_code == 404

@@ -182,6 +182,18 @@ def test_student_list_search_ignores_arabic_variants(world, client, cohort):
         assert "فاطمة علي" not in body
 
 
+def test_student_search_with_an_impossible_page_number_shows_the_first(
+    world, client, cohort
+):
+    enrolled_student(cohort, person__name_ar="أسماء عبدالرحمن مصطفى")
+    client.force_login(world.a.admin)
+    index = reverse("students:index_results")
+    for page in ("9" * 25, "abc", "-3"):
+        response = client.get(index, {"q": "أسماء", "p": page})
+        assert response.status_code == 200, page
+        assert "أسماء عبدالرحمن مصطفى" in response.content.decode()
+
+
 def test_student_list_export_neutralises_formulas(world, client, cohort):
     enrolled_student(cohort, person__name_en="=HYPERLINK(1)")
     client.force_login(world.a.admin)

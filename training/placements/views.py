@@ -14,16 +14,16 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from institutes import access
 from institutes.models import Ward
+from institutes.scoped_admin import date_param
 from institutes.spreadsheets import spreadsheet_response
 
 from .forms import (
@@ -94,7 +94,7 @@ def _supervises(user, placement: Placement) -> bool:
 
 
 def _date_param(request, name: str, default: datetime.date) -> datetime.date:
-    return parse_date(request.GET.get(name) or "") or default
+    return date_param(request, request.GET.get(name), default)
 
 
 def _weeks_param(request, default: int = 8) -> int:
@@ -108,7 +108,7 @@ def _weeks_param(request, default: int = 8) -> int:
 
 
 def block_detail(request, pk):
-    block = get_object_or_404(blocks_for(request.user), pk=pk)
+    block = access.object_or_404(blocks_for(request.user), pk)
     can_change = access.can(request.user, "change", block)
     placements = list(block_placements(block, request.user))
     return render(
@@ -132,7 +132,7 @@ def block_detail(request, pk):
 
 
 def _block_for_change(request, pk) -> RotationBlock:
-    return get_object_or_404(blocks_for(request.user, "change"), pk=pk)
+    return access.object_or_404(blocks_for(request.user, "change"), pk)
 
 
 @require_POST
@@ -207,7 +207,7 @@ def block_propose(request, pk):
 
 
 def placement_detail(request, pk):
-    placement = get_object_or_404(placements_for(request.user), pk=pk)
+    placement = access.object_or_404(placements_for(request.user), pk)
     can_change = access.can(request.user, "change", placement)
     supervises = _supervises(request.user, placement)
     hours = list(
@@ -255,11 +255,11 @@ def placement_detail(request, pk):
 
 
 def _placement_for_change(request, pk) -> Placement:
-    return get_object_or_404(placements_for(request.user, "change"), pk=pk)
+    return access.object_or_404(placements_for(request.user, "change"), pk)
 
 
 def _placement_supervised(request, pk) -> Placement:
-    placement = get_object_or_404(placements_for(request.user), pk=pk)
+    placement = access.object_or_404(placements_for(request.user), pk)
     if not _supervises(request.user, placement):
         raise Http404(_("No such placement in your wards."))
     return placement
@@ -312,8 +312,9 @@ def placement_signoff(request, pk):
     data = form.cleaned_data
     corrects = None
     if data.get("corrects"):
-        corrects = get_object_or_404(
-            CompetencySignOff, pk=data["corrects"], placement__student=placement.student
+        corrects = access.object_or_404(
+            CompetencySignOff.objects.filter(placement__student=placement.student),
+            data["corrects"],
         )
     try:
         signoff_record(
@@ -361,7 +362,7 @@ def hospital_schedule(request):
     hospitals = access.hospitals_for(request.user).order_by("name_ar")
     hospital = None
     if request.GET.get("hospital"):
-        hospital = get_object_or_404(hospitals, pk=request.GET["hospital"])
+        hospital = access.object_or_404(hospitals, request.GET["hospital"])
     elif hospitals:
         hospital = hospitals[0]
     start = _date_param(request, "start", timezone.localdate())
@@ -411,7 +412,7 @@ def cohort_schedule(request):
     ).order_by("institute__name_ar", "-intake_year")
     cohort = None
     if request.GET.get("cohort"):
-        cohort = get_object_or_404(cohorts, pk=request.GET["cohort"])
+        cohort = access.object_or_404(cohorts, request.GET["cohort"])
     elif cohorts:
         cohort = cohorts[0]
     start = _date_param(request, "start", timezone.localdate())
@@ -451,7 +452,7 @@ def ward_schedule_pdf(request, pk):
     """The printable schedule of a ward for the nurses' station (PDF)."""
     from .documents import render_ward_schedule
 
-    ward = get_object_or_404(access.wards_for(request.user), pk=pk)
+    ward = access.object_or_404(access.wards_for(request.user), pk)
     _require_placement_role(request.user)
     start = _date_param(request, "start", week_start(timezone.localdate()))
     end = _date_param(request, "end", start + datetime.timedelta(days=13))
@@ -475,11 +476,11 @@ def my_students_today(request):
     day = _date_param(request, "date", timezone.localdate())
     ward = None
     if request.GET.get("ward"):
-        ward = get_object_or_404(access.wards_for(request.user), pk=request.GET["ward"])
+        ward = access.object_or_404(access.wards_for(request.user), request.GET["ward"])
     errors: dict[int, str] = {}
     typed: dict[int, str] = {}
     if request.method == "POST":
-        day = parse_date(request.POST.get("date") or "") or day
+        day = date_param(request, request.POST.get("date"), day)
         entries: dict[int, dict[int, str]] = {}
         for key, value in request.POST.items():
             if key.startswith("hours-"):
@@ -549,7 +550,7 @@ def my_students_today(request):
 
 @require_POST
 def hours_decide_view(request, pk):
-    entry = get_object_or_404(pending_hours(request.user), pk=pk)
+    entry = access.object_or_404(pending_hours(request.user), pk)
     form = DecideForm(request.POST)
     if form.is_valid():
         try:
@@ -577,12 +578,12 @@ def hours_decide_view(request, pk):
 def student_clinical_record(request, pk):
     from students.models import Student
 
-    student = get_object_or_404(
+    student = access.object_or_404(
         access.filter_for(
             Student.objects.select_related("person", "cohort__institute"),
             request.user,
         ),
-        pk=pk,
+        pk,
     )
     years = clinical_record(student)
     return render(

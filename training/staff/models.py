@@ -85,6 +85,12 @@ class StaffMember(SearchTextMixin):
 
     search_source_fields = ("name_ar", "name_en", "employee_number", "national_id")
     access_rule = HOSPITAL_SCOPE
+    # Shown when a delete is refused (attendance and certificates point to them).
+    delete_protected_hint = _(
+        "A staff member with training history is not deleted: their attendance "
+        "and certificates must stay. If they left the hospital, open them and "
+        "untick Active; they then leave the lists and the compliance figures."
+    )
     panels = [
         MultiFieldPanel(
             [
@@ -476,6 +482,12 @@ class TrainingSession(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     access_rule = HOSPITAL_SCOPE
+    # Shown when a delete is refused (registrations and attendance point to it).
+    delete_protected_hint = _(
+        "A session with registrations or attendance is not deleted: the people's "
+        "training history must stay. To call it off, open the session and choose "
+        "Cancel session; the people registered are told."
+    )
     panels = [
         FieldRowPanel([FieldPanel("topic"), FieldPanel("hospital")]),
         FieldPanel("venue"),

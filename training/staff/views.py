@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -70,7 +70,7 @@ def _require_any_training_role(user) -> None:
 
 
 def _session_for_change(request, pk) -> TrainingSession:
-    session = get_object_or_404(sessions_for(request.user, "change"), pk=pk)
+    session = access.object_or_404(sessions_for(request.user, "change"), pk)
     return session
 
 
@@ -118,7 +118,7 @@ def _parse_score(raw: str) -> Decimal | None:
 
 def session_detail(request, pk):
     """The roster: mark present / absent / excused and scores for everyone, one save."""
-    session = get_object_or_404(sessions_for(request.user), pk=pk)
+    session = access.object_or_404(sessions_for(request.user), pk)
     can_change = access.can(request.user, "change", session)
     if request.method == "POST":
         if not can_change:
@@ -284,8 +284,8 @@ def session_register(request, pk):
 
 @require_POST
 def registration_cancel_view(request, pk):
-    registration = get_object_or_404(
-        access.filter_for(Registration.objects.all(), request.user, "change"), pk=pk
+    registration = access.object_or_404(
+        access.filter_for(Registration.objects.all(), request.user, "change"), pk
     )
     promoted = registration_cancel(registration=registration, cancelled_by=request.user)
     messages.success(request, _("Registration cancelled."))
@@ -357,13 +357,13 @@ def session_paper_entry(request, pk):
 
 
 def attendance_correct_view(request, pk):
-    attendance = get_object_or_404(
+    attendance = access.object_or_404(
         access.filter_for(
             Attendance.objects.select_related("session__topic", "staff__person"),
             request.user,
             "change",
         ),
-        pk=pk,
+        pk,
     )
     form = CorrectionForm(
         request.POST or None,
@@ -401,8 +401,8 @@ def session_sign_in_sheet(request, pk):
 
     from .documents import sign_in_sheet_pdf
 
-    session = get_object_or_404(
-        sessions_for(request.user).prefetch_related("trainers"), pk=pk
+    session = access.object_or_404(
+        sessions_for(request.user).prefetch_related("trainers"), pk
     )
     rows = [
         r
@@ -425,8 +425,8 @@ def session_sign_in_sheet(request, pk):
 
 
 def staff_record_view(request, pk):
-    staff = get_object_or_404(
-        staff_for(request.user).select_related("manager__person"), pk=pk
+    staff = access.object_or_404(
+        staff_for(request.user).select_related("manager__person"), pk
     )
     record = staff_record(staff=staff)
     from certificates.views import issue_url
@@ -582,7 +582,7 @@ def staff_import(request):
     """Upload → preview with every problem by line → confirm (all or nothing)."""
     from django import forms
 
-    from institutes.tabular_import import stash, unstash
+    from institutes.tabular_import import discard, stash, unstash
 
     from .importing import COLUMNS, staff_import_commit, staff_import_preview
 
@@ -597,6 +597,7 @@ def staff_import(request):
         token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     form = UploadForm(request.POST or None, request.FILES or None)
+    access.limit_choices(form.fields.values(), request.user)
     context = {"page_title": _("Import staff"), "form": form, "columns": COLUMNS}
     if request.method == "POST" and form.is_valid():
         hospital = form.cleaned_data["hospital"]
@@ -613,6 +614,8 @@ def staff_import(request):
             )
             if "confirm" in request.POST and preview.table.usable:
                 result = staff_import_commit(preview=preview)
+                if form.cleaned_data["token"]:
+                    discard(form.cleaned_data["token"], user=request.user)
                 messages.success(
                     request,
                     _(

@@ -335,3 +335,50 @@ def test_users_without_a_role_are_turned_away(two, client):
     client.force_login(p.admin)
     assert client.post(propose).status_code == 302
     assert Placement.objects.count() > before
+
+
+@pytest.mark.parametrize("bad", ["abc", "9" * 25])
+def test_impossible_ids_in_the_query_answer_404(bad, two, client):
+    p, _q = two
+    cases = [
+        (p.admin, "training_cohort_schedule", "cohort", p.cohort.pk),
+        (p.admin, "training_hospital_schedule", "hospital", p.hospital.pk),
+        (p.supervisor, "training_my_students_today", "ward", p.ward.pk),
+    ]
+    for user, name, param, own in cases:
+        url = reverse(name)
+        assert _get(client, user, url, **{param: bad}).status_code == 404, name
+        # Twin: the user's own row through the same parameter.
+        assert _get(client, user, url, **{param: own}).status_code == 200, name
+
+
+@pytest.mark.parametrize("bad", ["2026-02-30", "9999-12-31", "0001-01-01", "abc"])
+def test_impossible_dates_fall_back_with_a_message(bad, two, client):
+    p, _q = two
+    client.cookies["django_language"] = "en"
+    for user, name, param in (
+        (p.admin, "training_hospital_schedule", "start"),
+        (p.admin, "training_cohort_schedule", "start"),
+        (p.supervisor, "training_my_students_today", "date"),
+    ):
+        response = _get(client, user, reverse(name), **{param: bad})
+        assert response.status_code == 200, name
+        assert "is not a date between 1900 and 2199" in response.content.decode()
+    pdf = _get(
+        client,
+        p.supervisor,
+        reverse("training_ward_schedule_pdf", args=[p.ward.pk]),
+        start=bad,
+        end=bad,
+    )
+    assert pdf.status_code == 200
+
+
+def test_an_impossible_date_in_the_hours_form_is_not_a_server_error(two, client):
+    p, _q = two
+    _get(client, p.supervisor, reverse("training_my_students_today"))
+    response = client.post(
+        reverse("training_my_students_today"),
+        {"date": "2026-02-30", f"hours-{p.placement.pk}": ""},
+    )
+    assert response.status_code in (200, 302)

@@ -108,3 +108,47 @@ def test_import_screen_preview_then_confirm(world, client):
     )
     assert done.status_code == 302
     assert StaffMember.objects.get().employee_number == "X-1"
+
+
+def test_confirm_of_a_file_bigger_than_the_request_limit(world, client, settings):
+    """The confirm carries a reference to the file kept on the server, not the file."""
+    import os
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 4096
+    data = _csv(
+        *(
+            f"B-{i},{make_national_id()},موظف {i},{os.urandom(50).hex()},nurse,,"
+            "2020-01-01,"
+            for i in range(30)
+        )
+    )
+    assert len(data) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    client.force_login(world.a.trainer)
+    url = reverse("training_staff_import")
+    preview = client.post(
+        url,
+        {"hospital": world.a.hospital.pk, "file": SimpleUploadedFile("s.csv", data)},
+    )
+    token = preview.context["token"]
+    done = client.post(
+        url, {"hospital": world.a.hospital.pk, "token": token, "confirm": "1"}
+    )
+    assert done.status_code == 302
+    assert StaffMember.objects.count() == 30
+    # Confirmed once: the kept file is gone, a second confirm imports nothing.
+    again = client.post(
+        url, {"hospital": world.a.hospital.pk, "token": token, "confirm": "1"}
+    )
+    assert again.status_code == 200
+    assert StaffMember.objects.count() == 30
+
+
+def test_an_impossible_hospital_id_is_a_form_error(world, client):
+    client.force_login(world.a.trainer)
+    response = client.post(
+        reverse("training_staff_import"), {"hospital": "9" * 25, "token": "x"}
+    )
+    assert response.status_code == 200
+    assert "hospital" in response.context["form"].errors

@@ -153,3 +153,41 @@ def test_moving_a_session_moves_its_bookings(world, client):
     registration = Registration.objects.get()
     session.refresh_from_db()
     assert registration.starts_at == session.starts_at
+
+
+@pytest.mark.parametrize("door", ["training_staff", "training_sessions"])
+def test_deleting_staff_or_a_session_with_attendance_says_what_to_do(
+    door, world, client
+):
+    from django.utils import translation
+    from django.utils.html import escape
+
+    from training.models import Attendance, TrainingSession
+
+    session = TrainingSessionFactory(hospital=world.a.hospital)
+    staff = StaffMemberFactory(hospital=world.a.hospital)
+    Attendance.objects.create(
+        session=session,
+        staff=staff,
+        topic=session.topic,
+        completed_on=datetime.date(2026, 1, 5),
+        status="present",
+    )
+    obj = staff if door == "training_staff" else session
+    client.force_login(world.a.trainer)
+    url = reverse(f"{door}:delete", args=[obj.pk])
+    response = client.post(url)
+    assert response.status_code == 409
+    assert type(obj).objects.filter(pk=obj.pk).exists()
+    with translation.override("ar"):
+        hint = escape(str(type(obj).delete_protected_hint))
+    assert hint in response.content.decode()
+    # Twin: the same door deletes a row nothing depends on.
+    free = (
+        StaffMemberFactory(hospital=world.a.hospital)
+        if door == "training_staff"
+        else TrainingSessionFactory(hospital=world.a.hospital)
+    )
+    assert client.post(reverse(f"{door}:delete", args=[free.pk])).status_code == 302
+    assert not type(free).objects.filter(pk=free.pk).exists()
+    assert TrainingSession.objects.filter(pk=session.pk).exists()
