@@ -249,6 +249,37 @@ def filter_for(queryset: QuerySet, user, action: str = "view") -> QuerySet:
     return queryset.filter(condition)
 
 
+def log_entries_for(queryset: QuerySet, user) -> QuerySet:
+    """The log entries (Wagtail `ModelLogEntry` rows) about objects `user` may see.
+
+    Wagtail opens a model's whole history to anyone with a permission on the model;
+    for models with an access rule only entries about rows in the user's scope
+    remain (entries about deleted rows stay with authority staff). Models without a
+    rule keep Wagtail's own decision.
+    """
+    scope = scope_for(user)
+    if scope.is_authority:
+        return queryset
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models.functions import Cast
+
+    keep = Q(pk__in=[])
+    for ct_id in set(queryset.values_list("content_type_id", flat=True).distinct()):
+        model = ContentType.objects.get_for_id(ct_id).model_class()
+        if model is None:
+            continue
+        if rule_for(model) is None:
+            keep |= Q(content_type_id=ct_id)
+            continue
+        visible = (
+            filter_for(model._default_manager.all(), user, "view")
+            .annotate(_object_id=Cast("pk", output_field=models.CharField()))
+            .values("_object_id")
+        )
+        keep |= Q(content_type_id=ct_id, object_id__in=visible)
+    return queryset.filter(keep)
+
+
 def can(user, action: str, obj: models.Model) -> bool:
     """Whether `user` may perform `action` on this one object."""
     scope = scope_for(user)

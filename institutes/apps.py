@@ -16,6 +16,7 @@ class InstitutesConfig(AppConfig):
         from .scoped_admin import register_scoped_policies
 
         register_scoped_policies(list(apps.get_models()))
+        _scope_wagtail_log_entries()
 
         # Users are visible to the people who share an institute, hospital or ward
         # with them (e.g. choosing a supervisor); managed by authority staff only.
@@ -30,3 +31,26 @@ class InstitutesConfig(AppConfig):
                 change=Paths(),
             ),
         )
+
+
+def _scope_wagtail_log_entries() -> None:
+    """Scope every list of Wagtail's model log entries (site history and its CSV,
+    its user and type filters) through `access.log_entries_for`.
+
+    Wagtail reads them all through `ModelLogEntryManager.viewable_by_user`, which
+    decides by content type only: anyone who may see some students would see every
+    student's history. Wrapping that one method covers every screen that lists them.
+    """
+    from wagtail.models.audit_log import ModelLogEntryManager
+
+    from .access import log_entries_for
+
+    wagtail_viewable = ModelLogEntryManager.viewable_by_user
+    if getattr(wagtail_viewable, "scoped_by_institutes", False):
+        return
+
+    def viewable_by_user(self, user):
+        return log_entries_for(wagtail_viewable(self, user), user)
+
+    viewable_by_user.scoped_by_institutes = True
+    ModelLogEntryManager.viewable_by_user = viewable_by_user
