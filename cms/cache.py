@@ -40,6 +40,32 @@ def bump_generation() -> None:
         cache.set(GENERATION_KEY, 2, timeout=None)
 
 
+def remembered(name: str, compute):
+    """`compute()`, kept in the cache until the next change of published content.
+
+    For what every page shows and only the page tree decides (menus, language links,
+    which sections have view restrictions): computed once per generation instead of
+    a few queries on every rendered page. `compute` must return a picklable value
+    other than None.
+    """
+    key = f"cms:memo:{current_generation()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, page_cache_seconds())
+    return value
+
+
+def restricted_paths() -> tuple[str, ...]:
+    """Tree paths of the pages that carry a view restriction (usually none)."""
+    from wagtail.models import PageViewRestriction
+
+    return remembered(
+        "restricted-paths",
+        lambda: tuple(PageViewRestriction.objects.values_list("page__path", flat=True)),
+    )
+
+
 def is_cacheable(request) -> bool:
     if request.method not in ("GET", "HEAD") or request.GET:
         return False
@@ -58,6 +84,14 @@ def cache_key(request) -> str:
 
 class AnonymousPageCacheMixin:
     """Serve a page from the cache to anonymous visitors; fill the cache on a miss."""
+
+    def get_view_restrictions(self):
+        # Wagtail asks on every serve (two queries); most sites restrict nothing.
+        if not any(self.path.startswith(path) for path in restricted_paths()):
+            from wagtail.models import PageViewRestriction
+
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
     def serve(self, request, *args, **kwargs):
         if not is_cacheable(request):
