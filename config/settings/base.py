@@ -336,6 +336,10 @@ CERTIFICATES_RENDER_PROCESSES = int(
 CERTIFICATES_VERIFY_RATE = (30, 600)  # look-ups per client address per seconds
 
 # --- cms (public site) ---
-# Cache hits for anonymous visitors are answered before URL routing (see cms.cache).
-MIDDLEWARE += ["cms.cache.AnonymousPageCacheMiddleware"]
+# Cache hits for anonymous visitors are answered right after the security and static
+# file middlewares, before sessions and URL routing (see cms.cache).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "cms.cache.AnonymousPageCacheMiddleware",
+)
 CMS_PAGE_CACHE_SECONDS = int(os.environ.get("CMS_PAGE_CACHE_SECONDS", "600"))
