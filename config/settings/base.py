@@ -134,7 +134,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             ),
         }
     )
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept (DB_CONN_MAX_AGE) as for PostgreSQL: opening one runs the
+    # pragmas above, a large part of a rendered page's time.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -158,7 +159,14 @@ else:
             "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
             "KEY_PREFIX": "nursing",
             "OPTIONS": {"MAX_ENTRIES": 20000},
-        }
+        },
+        # Wagtail writes a rendition to its cache each time it is used (a file write
+        # per image per page render with a file cache); renditions never change
+        # under a key, so each process keeps its own.
+        "renditions": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
     }
 
 # Background work: the database queue is the zero-set-up default, RQ on Redis the
