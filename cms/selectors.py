@@ -13,6 +13,7 @@ from institutes import access
 from institutes.arabic import search_variants
 from institutes.models import Institute
 
+from .cache import restricted_paths
 from .models import (
     CampaignIndexPage,
     CampaignPage,
@@ -23,16 +24,30 @@ from .models import (
 )
 
 
+def public(pages: QuerySet) -> QuerySet:
+    """Wagtail's `.public()` without its query when no section is restricted.
+
+    Which pages carry a view restriction is remembered until the page tree changes
+    (`cms.cache.restricted_paths`), so a public page does not ask on every render.
+    """
+    paths = restricted_paths()
+    if not paths:
+        return pages
+    private = Q(pk__in=[])
+    for path in paths:
+        private |= Q(path__startswith=path)
+    return pages.exclude(private)
+
+
 def _campaigns() -> QuerySet[CampaignPage]:
-    return (
+    return public(
         CampaignPage.objects.live()
-        .public()
         .select_related("hero_image")
         .prefetch_related("hero_image__renditions")
     )
 
 
-def campaigns_current(*, locale: Locale, limit: int = 6) -> list[CampaignPage]:
+def campaigns_current(*, locale: Locale | int, limit: int = 6) -> list[CampaignPage]:
     """Running campaigns first, then the next upcoming ones, in one language."""
     today = timezone.localdate()
     pages = list(
@@ -61,12 +76,9 @@ def campaigns_by_status(*, index: CampaignIndexPage) -> list[tuple[str, str, lis
 
 
 def campaigns_for_feed(*, locale: Locale, limit: int = 30) -> QuerySet[CampaignPage]:
-    return (
-        CampaignPage.objects.live()
-        .public()
-        .filter(locale=locale)
-        .order_by("-first_published_at")[:limit]
-    )
+    return public(CampaignPage.objects.live().filter(locale=locale)).order_by(
+        "-first_published_at"
+    )[:limit]
 
 
 def campaigns_past_review() -> QuerySet[CampaignPage]:
@@ -111,10 +123,7 @@ def site_search(*, query: str, locale: Locale, limit: int = 30) -> dict:
     pages = []
     for model in _searchable_page_models():
         pages.extend(
-            model.objects.live()
-            .public()
-            .filter(locale=locale)
-            .filter(condition)[:limit]
+            public(model.objects.live().filter(locale=locale)).filter(condition)[:limit]
         )
     institutes = list(institutes_public().filter(condition)[:limit])
     pages = pages[:limit]

@@ -20,9 +20,9 @@ def _page_changed(sender, **kwargs):
 @receiver(post_delete)
 @receiver(post_save)
 def _page_or_restriction_changed(sender, instance, **kwargs):
-    from wagtail.models import Page, PageViewRestriction
+    from wagtail.models import Page, PageViewRestriction, Site
 
-    if isinstance(instance, PageViewRestriction) or (
+    if isinstance(instance, PageViewRestriction | Site) or (
         isinstance(instance, Page) and kwargs.get("signal") is post_delete
     ):
         bump_generation()

@@ -9,6 +9,7 @@ from django.utils.translation import get_language, get_language_info
 
 from wagtail.models import Locale, Page
 
+from ..cache import remembered
 from ..models import HomePage
 
 register = template.Library()
@@ -30,6 +31,15 @@ def site_navigation(context) -> dict:
     cache_attr = "_cms_site_navigation"
     if request is not None and hasattr(request, cache_attr):
         return getattr(request, cache_attr)
+    language = get_language()
+    host = request.get_host() if request is not None else ""
+    nav = remembered(f"nav:{language}:{host}", _navigation)
+    if request is not None:
+        setattr(request, cache_attr, nav)
+    return nav
+
+
+def _navigation() -> dict:
     home = _home_for_active_language()
     items = []
     if home is not None:
@@ -37,10 +47,7 @@ def site_navigation(context) -> dict:
             {"title": child.title, "url": child.url}
             for child in home.get_children().live().in_menu()
         ]
-    nav = {"home_url": home.url if home else f"/{get_language()}/", "items": items}
-    if request is not None:
-        setattr(request, cache_attr, nav)
-    return nav
+    return {"home_url": home.url if home else f"/{get_language()}/", "items": items}
 
 
 @register.simple_tag
@@ -75,6 +82,15 @@ def _page_translation_urls(page: Page, request) -> dict[str, str]:
     return urls
 
 
+def _home_urls() -> dict[str, str]:
+    """Each language's home page URL (where a page without translation links to)."""
+    return {
+        f"home:{home.locale.language_code}": home.url
+        for home in HomePage.objects.live().select_related("locale")
+        if home.url
+    }
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context) -> list[dict]:
     """One link per language to the same page (its translation), current one marked."""
@@ -84,16 +100,20 @@ def language_links(context) -> list[dict]:
     memo = f"_cms_language_links_{current}_{getattr(page, 'pk', '')}"
     if request is not None and hasattr(request, memo):
         return getattr(request, memo)
-    page_urls = _page_translation_urls(page, request) if page is not None else {}
+    if page is not None:
+        # The page's translations and each language's home change only on publish.
+        path = request.path if request is not None else ""
+        page_urls = remembered(
+            f"languages:{page.pk}:{request.get_host() if request else ''}:{path}",
+            lambda: {
+                **_home_urls(),
+                **_page_translation_urls(page, request),
+            },
+        )
     links = []
     for code, _name in settings.LANGUAGES:
         if page is not None:
-            url = page_urls.get(code)
-            if url is None:
-                home = (
-                    HomePage.objects.live().filter(locale__language_code=code).first()
-                )
-                url = home.url if home else f"/{code}/"
+            url = page_urls.get(code) or page_urls.get(f"home:{code}") or f"/{code}/"
         else:
             url = translate_url(request.get_full_path() if request else "/", code)
         info = get_language_info(code)

@@ -134,7 +134,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             ),
         }
     )
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept (DB_CONN_MAX_AGE) as for PostgreSQL: opening one runs the
+    # pragmas above, a large part of a rendered page's time.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -158,7 +159,14 @@ else:
             "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
             "KEY_PREFIX": "nursing",
             "OPTIONS": {"MAX_ENTRIES": 20000},
-        }
+        },
+        # Wagtail writes a rendition to its cache each time it is used (a file write
+        # per image per page render with a file cache); renditions never change
+        # under a key, so each process keeps its own.
+        "renditions": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
     }
 
 # Background work: the database queue is the zero-set-up default, RQ on Redis the
@@ -358,6 +366,10 @@ CERTIFICATES_RENDER_PROCESSES = int(
 CERTIFICATES_VERIFY_RATE = (30, 600)  # look-ups per client address per seconds
 
 # --- cms (public site) ---
-# Cache hits for anonymous visitors are answered before URL routing (see cms.cache).
-MIDDLEWARE += ["cms.cache.AnonymousPageCacheMiddleware"]
+# Cache hits for anonymous visitors are answered right after the security and static
+# file middlewares, before sessions and URL routing (see cms.cache).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "cms.cache.AnonymousPageCacheMiddleware",
+)
 CMS_PAGE_CACHE_SECONDS = int(os.environ.get("CMS_PAGE_CACHE_SECONDS", "600"))

@@ -96,3 +96,40 @@ def test_signed_in_users_are_never_served_from_the_cache(client, tree, world):
     assert "no-store" in response["Cache-Control"]
     client.logout()
     assert client.get(URL)["X-Page-Cache"] == "hit"
+
+
+SECURITY_HEADERS = (
+    "Content-Security-Policy",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+    "Content-Language",
+    "Content-Type",
+    "Cache-Control",
+    "Vary",
+)
+
+
+def test_a_cached_page_keeps_every_header_of_the_rendered_one(client, tree):
+    rendered = client.get(URL)
+    assert rendered["X-Page-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as ctx:
+        cached = client.get(URL)
+    assert cached["X-Page-Cache"] == "hit"
+    assert len(ctx.captured_queries) == 0
+    for name in SECURITY_HEADERS:
+        assert name in rendered, f"the rendered page has no {name}"
+        assert cached.get(name) == rendered[name], name
+    assert "frame-ancestors 'none'" in cached["Content-Security-Policy"]
+
+
+def test_a_visitor_with_a_session_still_gets_the_cached_copy_and_its_headers(
+    client, tree
+):
+    rendered = client.get(URL)
+    client.cookies["sessionid"] = "not-a-session"
+    cached = client.get(URL)
+    assert cached["X-Page-Cache"] == "hit"
+    for name in SECURITY_HEADERS:
+        assert cached.get(name) == rendered[name], name

@@ -39,7 +39,7 @@ _OTHER_PROCESS = textwrap.dedent(
     translation.activate("ar")
     request = RequestFactory().get(sys.argv[2], HTTP_HOST="testserver")
     cached = cache.get(cache_key(request))
-    print("absent" if cached is None else cached[0].decode())
+    print("absent" if cached is None else cached["content"].decode())
     if sys.argv[1] == "publish":
         bump_generation()  # what publishing does (cms.signals)
     """
