@@ -116,8 +116,16 @@ def _student_rule(prefix: str) -> AccessRule:
         "hospital": (),
         "ward": (),
     }
+    # Paths opened by other apps reach the student only (name, number, year), never
+    # the records under it (enrolments, results and their history: marks stay with
+    # the institute).
+    view = (
+        _STUDENT_VIEW_PATHS
+        if prefix == ""
+        else {"institute": _STUDENT_VIEW_PATHS["institute"], "hospital": (), "ward": ()}
+    )
     return AccessRule(
-        view=_prefixed(_STUDENT_VIEW_PATHS, prefix),
+        view=_prefixed(view, prefix),
         change=_prefixed(change, prefix),
     )
 

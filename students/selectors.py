@@ -379,3 +379,21 @@ def final_standing(student: Student) -> Standing:
     ):
         latest[course_pk] = total
     return standing_of([(latest[pk], maxima[pk]) for pk in maxima], bands)
+
+
+def sees_full_student_record(user, student=None) -> bool:
+    """Whether `user` reads a student's whole record, or only what clinical
+    supervision needs (name, student number, photo, year of study).
+
+    Authority staff and the administrators of the student's institute read it all;
+    roles that see a student only through a placement in their ward (supervisors)
+    never see the national ID, birth date, contacts, guardian, address, marks or the
+    enrolment history. Without a `student`: whether the user reads full records of
+    any institute (used for list columns and exports).
+    """
+    scope = access.scope_for(user)
+    if scope.is_authority:
+        return True
+    if student is None:
+        return bool(scope.institute_ids)
+    return student.cohort.institute_id in scope.institute_ids

@@ -272,6 +272,27 @@ class StudentIndexView(ScopedIndexView):
             return SearchPaginator(*args, **kwargs)
         return super().get_paginator(*args, **kwargs)
 
+    #: What a role that sees students only through placements reads in the list and
+    #: its export (see `selectors.sees_full_student_record`).
+    MINIMAL_COLUMNS = ("name_ar", "name_en", "student_number", "year_of_study")
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        from .selectors import sees_full_student_record
+
+        self.minimal = not sees_full_student_record(request.user)
+        if self.minimal:
+            self.list_export = [
+                f for f in self.list_export if f in self.MINIMAL_COLUMNS
+            ]
+
+    @cached_property
+    def columns(self):
+        columns = super().columns
+        if self.minimal:
+            columns = [c for c in columns if c.name in self.MINIMAL_COLUMNS]
+        return columns
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("person", "cohort__institute")
 
@@ -313,11 +334,23 @@ class StudentPageView(ScopedInspectView):
 
     def get_context_data(self, **kwargs):
         from .panels import student_page_panels
-        from .selectors import academic_record, student_history
+        from .selectors import (
+            academic_record,
+            sees_full_student_record,
+            student_history,
+        )
         from .views import lifecycle_actions
 
         context = super().get_context_data(**kwargs)
         student = self.object
+        if not sees_full_student_record(self.request.user, student):
+            context.update(
+                student=student,
+                person=student.person,
+                minimal=True,
+                panels=student_page_panels(student, self.request),
+            )
+            return context
         context.update(
             student=student,
             person=student.person,

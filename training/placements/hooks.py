@@ -1,7 +1,8 @@
 """How placements plug into the other apps when the project starts.
 
-* Clinical supervisors (and trainers of the hospital) see the students placed in
-  their wards: the students app lets other apps open more read paths to Student.
+* Clinical supervisors see the students placed in their wards (the student only:
+  name, number, photo, year; never marks or contacts): the students app lets other
+  apps open more read paths to Student. Trainers need no student record.
 * Graduation needs every year's approved clinical hours and signed-off competencies:
   registered with the students app's graduation-requirement registry.
 * Promotion (the year rollover, years 1–4) needs the finished year's hours and
@@ -23,8 +24,6 @@ def connect() -> None:
 
     from .selectors import clinical_graduation_unmet, clinical_promotion_unmet
 
-    extend_student_visibility(
-        ward=("placements__ward",), hospital=("placements__ward__hospital",)
-    )
+    extend_student_visibility(ward=("placements__ward",))
     register_graduation_requirement("training.clinical", clinical_graduation_unmet)
     register_promotion_requirement("training.clinical", clinical_promotion_unmet)
