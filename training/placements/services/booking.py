@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from institutes.access import Role
 from institutes.models import RoleAssignment, Ward
@@ -142,11 +143,24 @@ def _book_days(*, placement: Placement, days: list[datetime.date]) -> None:
     full = [(d, booked, cap) for _pk, d, booked, cap in loads if booked >= cap]
     if full:
         first, booked, cap = full[0]
+        # Only the booking institute's own students are named: another
+        # institute's students on the same ward are counted, never named.
+        institute_id = placement.block.cohort.institute_id
         holders = list(
             PlacementDay.objects.filter(ward=ward, shift=shift, date=first)
-            .select_related("student__person")
+            .select_related("student__person", "student__cohort")
             .order_by("student__person__name_ar")
         )
+        own = [d for d in holders if d.student.cohort.institute_id == institute_id]
+        names = _names(own)
+        others = len(holders) - len(own)
+        if others:
+            others_text = ngettext(
+                "%(n)s student of another institute",
+                "%(n)s students of other institutes",
+                others,
+            ) % {"n": others}
+            names = "، ".join(part for part in (names, others_text) if part)
         message = _(
             "%(ward)s is full on %(day)s (%(shift)s shift): %(booked)s of "
             "%(capacity)s places are held by %(holders)s."
@@ -156,7 +170,7 @@ def _book_days(*, placement: Placement, days: list[datetime.date]) -> None:
             "shift": placement.block.get_shift_display(),
             "booked": booked,
             "capacity": cap,
-            "holders": _names(holders) or "—",
+            "holders": names or "—",
         }
         if len(full) > 1:
             message += " " + _(
