@@ -7,7 +7,7 @@ PORT ?= 8000
 export PORT
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-postgres test-browser lint format install migrate translations worker serve check-system bench clean
+.PHONY: fonts demo test test-postgres test-browser lint format install migrate translations worker serve check-system bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,13 @@ install: $(STAMP)
 translations: $(STAMP)
 	$(PY) manage.py compile_translations
 
+# The public site's Arabic web font, cut to what the pages need (built, not committed).
+SITE_FONT := static/site/fonts/NotoSansArabic-subset.woff2
+$(SITE_FONT): static/site/fonts/NotoSansArabic.woff2 scripts/subset_site_font.py | $(STAMP)
+	$(PY) scripts/subset_site_font.py
+
+fonts: $(SITE_FONT)
+
 migrate: $(STAMP) translations
 	$(PY) manage.py migrate --noinput
 
@@ -27,7 +34,7 @@ check-system:
 	@$(PYTHON) scripts/check_system.py || true
 
 # Sets up, loads the demo data, starts the task worker and serves on $(PORT).
-demo: $(STAMP) check-system migrate
+demo: $(STAMP) check-system migrate fonts
 	$(PY) manage.py load_demo_data
 	$(PY) manage.py collectstatic --noinput -v0
 	@echo ""
@@ -41,13 +48,13 @@ demo: $(STAMP) check-system migrate
 worker: $(STAMP)
 	$(PY) manage.py db_worker --queue-name '*'
 
-test: $(STAMP) translations
+test: $(STAMP) translations fonts
 	$(PY) -m pytest -q -n 2 --dist loadfile
 
-test-postgres: $(STAMP) translations
+test-postgres: $(STAMP) translations fonts
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(PY) -m pytest -q -n 2 --dist loadfile
 
-test-browser: $(STAMP) translations
+test-browser: $(STAMP) translations fonts
 	$(PY) -m pytest -q tests/browser
 
 lint: $(STAMP)

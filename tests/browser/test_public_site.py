@@ -96,6 +96,7 @@ def test_visitor_journey_and_every_page_type(browser, demo_site):
     # Overwrite, never delete: several checkouts' suites may run at the same time.
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     _journey(browser, demo_site)
+    _layout_does_not_shift(browser, demo_site)
     _every_page_type(browser, demo_site)
 
 
@@ -158,6 +159,40 @@ def _journey(browser, demo_site) -> None:
     assert response.status == 200
     assert document.holder_name_ar in page.content()
     page.screenshot(path=str(ARTIFACTS / "verify-ar-390.png"), full_page=True)
+    context.close()
+
+
+CLS_OBSERVER = """
+window.__cls = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    if (!entry.hadRecentInput) window.__cls += entry.value;
+  }
+}).observe({type: "layout-shift", buffered: true});
+"""
+
+
+def _layout_does_not_shift(browser, demo_site) -> None:
+    """Arabic home and a campaign page on a phone: the web font is preloaded and small,
+    the largest image is not lazy, and the layout does not move (CLS < 0.05)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ar")
+    context.add_init_script(CLS_OBSERVER)
+    page = context.new_page()
+    for path in ("/ar/", "/ar/campaigns/newborn-hearing/"):
+        page.goto(demo_site + path)
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(300)
+        shift = page.evaluate("window.__cls")
+        assert shift < 0.05, (path, shift)
+        preload = page.locator("link[rel=preload][as=font]")
+        assert preload.count() == 1, path
+        font = page.request.get(demo_site + preload.get_attribute("href"))
+        assert font.ok and len(font.body()) < 80_000, path
+        first_image = page.locator("main img").first
+        assert first_image.get_attribute("loading") != "lazy", path
+        assert first_image.get_attribute("width") and first_image.get_attribute(
+            "height"
+        )
     context.close()
 
 
