@@ -184,9 +184,10 @@ def parse_number(text: object) -> Decimal | None:
     """The number in typed text, or None when it is empty.
 
     Accepts Western, Arabic-Indic and Persian digits; ".", ",", "٫" (and the Arabic
-    comma "،", which Arabic keyboards type for ",") as decimal separator; "٬" as thousands separator, and "," as thousands separator when a
-    decimal point follows ("1,234.5"). A lone comma is a decimal comma ("82,5" is
-    82.5, as typed on French and Arabic keyboards). Raises `NumberParseError`.
+    comma "،", which Arabic keyboards type for ",") as decimal separator; "٬" as
+    thousands separator, and "," as thousands separator when a decimal point follows
+    ("1,234.5"). A lone comma is a decimal comma ("82,5" is 82.5, as typed on French
+    and Arabic keyboards). Raises `NumberParseError`.
     """
     if text is None:
         return None
