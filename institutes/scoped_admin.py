@@ -21,7 +21,7 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, router, transaction
 from django.db.models import QuerySet
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
@@ -510,7 +510,27 @@ class ScopedChooseViewMixin:
 
     def filter_object_list(self, objects):
         objects = access.filter_for(objects, self.request.user, "view")
+        if not self._url_filters_are_possible(objects.model):
+            # ?cohort=abc names no row: an empty choice, not a server error.
+            return objects.none()
         return super().filter_object_list(objects)
+
+    def _url_filters_are_possible(self, model) -> bool:
+        for name in self.url_filter_parameters:
+            if name not in self.request.GET:
+                continue
+            try:
+                model_field = model._meta.get_field(name.split("__")[0])
+            except FieldDoesNotExist:
+                continue
+            target = model_field.related_model if model_field.is_relation else None
+            if (
+                target is not None
+                and "__" not in name
+                and access.stored_key(target, self.request.GET[name]) is None
+            ):
+                return False
+        return True
 
 
 class ScopedChooseView(ScopedChooseViewMixin, chooser_views.ChooseView):

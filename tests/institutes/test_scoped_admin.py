@@ -153,3 +153,24 @@ def test_a_25_digit_id_in_a_post_is_a_form_error(world, client):
     # Twin: the user's own institute is accepted by the same field.
     field = response.context["form"].fields["institute"]
     assert field.clean(str(world.a.institute.pk)) == world.a.institute
+
+
+@pytest.mark.parametrize("bad", ["abc", "%00"])
+def test_chooser_filter_by_an_impossible_cohort_lists_nothing(
+    bad, world, client, own_student
+):
+    client.force_login(world.a.admin)
+    for door in ("choose", "choose_results"):
+        url = reverse(f"student_chooser:{door}")
+        response = client.get(url, {"cohort": bad})
+        assert response.status_code == 200, door
+        assert own_student.person.name_ar not in _modal(response)
+        # Twin: the student's own cohort lists them.
+        own = client.get(url, {"cohort": own_student.cohort_id})
+        assert own_student.person.name_ar in _modal(own)
+
+
+def _modal(response) -> str:
+    if response.get("Content-Type", "").startswith("application/json"):
+        return response.json().get("html", "")
+    return response.content.decode()
