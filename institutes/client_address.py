@@ -8,8 +8,9 @@ the client is the N-th entry from the right (the address the outermost trusted p
 saw). With N = 0 (the default: no proxy) the header is ignored and `REMOTE_ADDR` is
 the client.
 
-This is the only function that answers "who is this client": django-axes calls it
-through `AXES_CLIENT_IP_CALLABLE`, and every rate limit and log line uses it.
+`client_ip` is the only function that answers "who is this client": django-axes
+calls it through `AXES_CLIENT_IP_CALLABLE`, and every rate limit and log line uses it
+through `client_address`.
 """
 
 from __future__ import annotations
@@ -33,17 +34,18 @@ def _valid_ip(value: str) -> str | None:
         return None
 
 
-def client_address(request) -> str:
-    """The client's IP address (text), or "unknown" when there is none to trust.
+def client_ip(request) -> str | None:
+    """The client's IP address, or None when there is none to trust.
 
     A forwarded list shorter than the number of trusted proxies, or an entry that is
     not an IP address, falls back to the direct peer: a request that did not pass
-    through every proxy is not believed.
+    through every proxy is not believed. django-axes stores this value in an IP
+    address column, so "no address" is None here (e.g. `Client.force_login`).
     """
     if request is None:
-        return UNKNOWN
+        return None
     meta = request.META
-    remote = _valid_ip(meta.get("REMOTE_ADDR") or "") or UNKNOWN
+    remote = _valid_ip(meta.get("REMOTE_ADDR") or "")
     count = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
     if count <= 0:
         return remote
@@ -55,3 +57,9 @@ def client_address(request) -> str:
     if len(forwarded) < count:
         return remote
     return _valid_ip(forwarded[-count]) or remote
+
+
+def client_address(request) -> str:
+    """The client's IP address as text for rate-limit keys and log lines
+    ("unknown" when there is none)."""
+    return client_ip(request) or UNKNOWN

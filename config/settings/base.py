@@ -217,7 +217,7 @@ AXES_SENSITIVE_PARAMETERS = ["password"]
 TRUSTED_PROXY_COUNT = int(
     os.environ.get("TRUSTED_PROXY_COUNT", os.environ.get("PROXY_COUNT", "0"))
 )
-AXES_CLIENT_IP_CALLABLE = "institutes.client_address.client_address"
+AXES_CLIENT_IP_CALLABLE = "institutes.client_address.client_ip"
 
 # --- Languages -------------------------------------------------------------------
 LANGUAGE_CODE = "ar"

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.test import RequestFactory, override_settings
 
-from institutes.client_address import client_address
+from institutes.client_address import client_address, client_ip
 from institutes.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,6 +56,22 @@ def test_a_short_or_malformed_forwarded_list_falls_back_to_the_peer():
             "2001:db8::1"
         )
         assert client_address(_request(forwarded="203.0.113.9:5123")) == ("203.0.113.9")
+
+
+def test_no_address_is_none_for_axes_and_unknown_for_limits():
+    request = RequestFactory().get("/")
+    request.META.pop("REMOTE_ADDR", None)
+    assert client_ip(request) is None
+    assert client_address(request) == "unknown"
+
+
+@pytest.mark.django_db
+def test_force_login_without_an_address_is_recorded(client):
+    """axes records sign-ins in an IP address column: no address must be NULL."""
+    from axes.models import AccessLog
+
+    client.force_login(UserFactory(username="registrar"))
+    assert AccessLog.objects.get().ip_address is None
 
 
 @pytest.fixture
