@@ -428,52 +428,86 @@ def student_record_correction(*, student: Student, by, note: str) -> EnrolmentEv
 
 # --- Graduation requirements (a registry other apps plug into) ---------------------
 
-GraduationCheck = Callable[[Student], list[str]]
+GraduationCheck = Callable[[Sequence[Student]], Mapping[int, list[str]]]
 _graduation_checks: dict[str, GraduationCheck] = {}
 
 
 def register_graduation_requirement(name: str, check: GraduationCheck) -> None:
-    """Add a graduation requirement: `check(student)` returns unmet items in words.
+    """Add a graduation requirement.
 
-    Call it from your AppConfig.ready(), e.g. the placements app registers clinical
-    hours and competency sign-offs. Registering the same name twice replaces it.
+    `check(students)` returns `{student_id: [unmet items in words]}` — only students
+    with something unmet — for the whole list with a fixed number of queries (the
+    rollover asks for a whole final-year cohort at once). Call it from your
+    AppConfig.ready(), e.g. the placements app registers clinical hours and
+    competency sign-offs. Registering the same name twice replaces it.
     """
     _graduation_checks[name] = check
 
 
-def graduation_requirements(student: Student) -> list[str]:
-    """Every unmet graduation requirement of the student, in plain words (empty = ok)."""
-    unmet: list[str] = []
+def graduation_requirements_for(
+    students: Sequence[Student],
+) -> dict[int, list[str]]:
+    """Every unmet graduation requirement per student id (absent = nothing unmet)."""
+    unmet: dict[int, list[str]] = {}
+    if not students:
+        return unmet
     for check in _graduation_checks.values():
-        unmet.extend(check(student))
+        for student_id, items in check(students).items():
+            if items:
+                unmet.setdefault(student_id, []).extend(items)
     return unmet
 
 
-def _courses_passed_check(student: Student) -> list[str]:
-    """Year 5 reached and every course of the curriculum passed (latest result)."""
-    unmet = []
-    reached = (
-        Enrolment.objects.filter(student=student).aggregate(m=Max("year_of_study"))["m"]
-        or 0
+def graduation_requirements(student: Student) -> list[str]:
+    """Every unmet graduation requirement of the student, in plain words (empty = ok)."""
+    return graduation_requirements_for([student]).get(student.pk, [])
+
+
+def _courses_passed_check(students: Sequence[Student]) -> dict[int, list[str]]:
+    """Year 5 reached and every course of the curriculum passed (latest result).
+
+    Three queries for any number of students.
+    """
+    ids = [s.pk for s in students]
+    reached = dict(
+        Enrolment.objects.filter(student__in=ids)
+        .values_list("student")
+        .annotate(m=Max("year_of_study"))
+        .values_list("student", "m")
     )
-    if reached < YEARS_OF_STUDY:
-        unmet.append(
-            _("Has not reached year %(n)s (currently year %(year)s).")
-            % {"n": YEARS_OF_STUDY, "year": reached or "—"}
-        )
-    courses = Course.objects.filter(version=student.cohort.curriculum_version_id)
-    latest: dict[int, bool | None] = {}
-    for course_id, passed in (
-        CourseResult.objects.filter(enrolment__student=student)
-        .order_by("enrolment__academic_year")
-        .values_list("course_id", "passed")
+    courses_by_version: dict[int, list[Course]] = {}
+    for course in Course.objects.filter(
+        version__in={s.cohort.curriculum_version_id for s in students}
+    ).order_by("year", "sort_order", "pk"):
+        courses_by_version.setdefault(course.version_id, []).append(course)
+    latest: dict[int, dict[int, bool | None]] = {}
+    for student_id, course_id, passed in (
+        CourseResult.objects.filter(enrolment__student__in=ids)
+        .order_by("enrolment__academic_year", "pk")
+        .values_list("enrolment__student", "course_id", "passed")
     ):
-        latest[course_id] = passed
-    missing = [c.code for c in courses if latest.get(c.pk) is not True]
-    if missing:
-        unmet.append(
-            _("Courses not passed: %(codes)s.") % {"codes": "، ".join(missing)}
-        )
+        latest.setdefault(student_id, {})[course_id] = passed
+    unmet: dict[int, list[str]] = {}
+    for student in students:
+        items = []
+        year = reached.get(student.pk) or 0
+        if year < YEARS_OF_STUDY:
+            items.append(
+                _("Has not reached year %(n)s (currently year %(year)s).")
+                % {"n": YEARS_OF_STUDY, "year": year or "—"}
+            )
+        passed = latest.get(student.pk, {})
+        missing = [
+            c.code
+            for c in courses_by_version.get(student.cohort.curriculum_version_id, [])
+            if passed.get(c.pk) is not True
+        ]
+        if missing:
+            items.append(
+                _("Courses not passed: %(codes)s.") % {"codes": "، ".join(missing)}
+            )
+        if items:
+            unmet[student.pk] = items
     return unmet
 
 
@@ -804,7 +838,7 @@ def rollover_preview(*, cohort: Cohort, academic_year: int) -> list[RolloverLine
             outcome=YearOutcome.IN_PROGRESS,
             student__status=StudentStatus.ENROLLED,
         )
-        .select_related("student__person", "cohort")
+        .select_related("student__person", "student__cohort", "cohort")
         .order_by("student__person__name_ar")
     )
     if not enrolments:
@@ -819,6 +853,11 @@ def rollover_preview(*, cohort: Cohort, academic_year: int) -> list[RolloverLine
     promotion_unmet = promotion_requirements(
         [e for e in enrolments if e.year_of_study < YEARS_OF_STUDY]
     )
+    # Asked for the whole final year at once (a fixed number of queries), though
+    # only students who passed every course of the year need the answer.
+    graduation_unmet = graduation_requirements_for(
+        [e.student for e in enrolments if e.year_of_study >= YEARS_OF_STUDY]
+    )
     lines = []
     for enrolment in enrolments:
         decision, reasons, failed = year_decision(
@@ -826,7 +865,7 @@ def rollover_preview(*, cohort: Cohort, academic_year: int) -> list[RolloverLine
             courses=courses_by_year.get(enrolment.year_of_study, []),
             results=results.get(enrolment.pk, {}),
             max_failed=version.max_failed_courses_carried,
-            graduation_unmet=lambda e=enrolment: graduation_requirements(e.student),
+            graduation_unmet=lambda e=enrolment: graduation_unmet.get(e.student_id, []),
             promotion_unmet=promotion_unmet.get(enrolment.student_id),
         )
         lines.append(

@@ -227,3 +227,26 @@ def test_carried_course_is_re_sat_on_the_next_years_sheet(year1, cohort):
     assert not results_sheet_enrolments(
         cohort=cohort, course=failed, academic_year=2027
     ).exists()
+
+
+def _final_year_preview_queries(cohort, count):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    courses = list(cohort.curriculum_version.courses.filter(year=5))
+    students = [enrolled_student(cohort, year_of_study=5) for _ in range(count)]
+    _pass_all(courses, [s.enrolments.get() for s in students])
+    year = cohort.intake_year + 4
+    with CaptureQueriesContext(connection) as captured:
+        lines = services.rollover_preview(cohort=cohort, academic_year=year)
+    return len(captured), lines
+
+
+def test_final_year_preview_checks_graduation_for_the_cohort_at_once(cohort):
+    few, lines = _final_year_preview_queries(cohort, 2)
+    # Years 1-4 were never passed here: every student is blocked, with the reason.
+    assert {line.decision for line in lines} == {services.Decision.BLOCKED}
+    assert all(any("Y1C0" in r for r in line.reasons) for line in lines)
+    many, lines = _final_year_preview_queries(cohort, 8)
+    assert len(lines) == 10
+    assert many == few, f"{few} queries for 2 students, {many} for 10"

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from curriculum.models import YEARS_OF_STUDY
 from institutes import access
 from institutes.models import Hospital, Ward
 
@@ -435,43 +436,27 @@ def clinical_year_unmet(record: ClinicalYear) -> list[str]:
     return unmet
 
 
-def clinical_graduation_unmet(student) -> list[str]:
+def clinical_graduation_unmet(students) -> dict[int, list[str]]:
     """Graduation check (registered with students.services): every year's hours and
-    competencies."""
-    unmet: list[str] = []
-    for record in clinical_record(student, years=[1, 2, 3, 4, 5]):
-        unmet.extend(clinical_year_unmet(record))
-    return unmet
+    competencies, for each student. Four queries for any number of students."""
+    if not students:
+        return {}
+    return _clinical_unmet(
+        [
+            (s.pk, s.cohort.curriculum_version_id, year)
+            for s in students
+            for year in range(1, YEARS_OF_STUDY + 1)
+        ]
+    )
 
 
-def clinical_promotion_unmet(enrolments) -> dict[int, list[str]]:
-    """Promotion check (registered with students.services): for each enrolment, the
-    year being finished must have its approved clinical hours and its competencies
-    signed off. Five queries for a whole cohort, whatever its size.
-
-    A cohort and year with no rotation block at all is *not tracked* (placements are
-    not managed here for it, e.g. years finished before the institute started using
-    placements): it is not checked, so nobody is blocked for records that were never
-    kept in this system. As soon as one block exists for the cohort and year, every
-    student of the cohort in that year is checked, placed or not.
-    """
+def _clinical_unmet(checks) -> dict[int, list[str]]:
+    """Unmet clinical items for (student id, curriculum version id, year) triples."""
     from curriculum.models import Competency, YearRequirement
 
-    if not enrolments:
-        return {}
-    cohort_ids = {e.cohort_id for e in enrolments}
-    years = {e.year_of_study for e in enrolments}
-    tracked = set(
-        RotationBlock.objects.filter(cohort_id__in=cohort_ids, year__in=years)
-        .values_list("cohort_id", "year")
-        .distinct()
-    )
-    concerned = [e for e in enrolments if (e.cohort_id, e.year_of_study) in tracked]
-    if not concerned:
-        return {}
-    versions = {e.cohort.curriculum_version_id for e in concerned}
-    years = {e.year_of_study for e in concerned}
-    students = {e.student_id for e in concerned}
+    versions = {v for _s, v, _y in checks}
+    years = {y for _s, _v, y in checks}
+    students = {s for s, _v, _y in checks}
     required = {
         (v, y): h
         for v, y, h in YearRequirement.objects.filter(
@@ -504,25 +489,55 @@ def clinical_promotion_unmet(enrolments) -> dict[int, list[str]]:
     ):
         history[(entry.student_id, entry.competency_id)].append(entry)
     unmet: dict[int, list[str]] = {}
-    for e in concerned:
-        key = (e.cohort.curriculum_version_id, e.year_of_study)
+    for student_id, version_id, year in checks:
         record = ClinicalYear(
-            year=e.year_of_study,
-            required_hours=required.get(key, 0),
-            approved_hours=approved[(e.student_id, e.year_of_study)],
+            year=year,
+            required_hours=required.get((version_id, year), 0),
+            approved_hours=approved[(student_id, year)],
             pending_hours=Decimal(0),
             rejected_entries=0,
             competencies=[
-                CompetencyLine(c, history[(e.student_id, c.pk)])
-                for c in competencies[key]
+                CompetencyLine(c, history[(student_id, c.pk)])
+                for c in competencies[(version_id, year)]
             ],
             placements=[],
             evaluations=[],
         )
         items = clinical_year_unmet(record)
         if items:
-            unmet[e.student_id] = items
+            unmet.setdefault(student_id, []).extend(items)
     return unmet
+
+
+def clinical_promotion_unmet(enrolments) -> dict[int, list[str]]:
+    """Promotion check (registered with students.services): for each enrolment, the
+    year being finished must have its approved clinical hours and its competencies
+    signed off. Five queries for a whole cohort, whatever its size.
+
+    A cohort and year with no rotation block at all is *not tracked* (placements are
+    not managed here for it, e.g. years finished before the institute started using
+    placements): it is not checked, so nobody is blocked for records that were never
+    kept in this system. As soon as one block exists for the cohort and year, every
+    student of the cohort in that year is checked, placed or not.
+    """
+    if not enrolments:
+        return {}
+    cohort_ids = {e.cohort_id for e in enrolments}
+    years = {e.year_of_study for e in enrolments}
+    tracked = set(
+        RotationBlock.objects.filter(cohort_id__in=cohort_ids, year__in=years)
+        .values_list("cohort_id", "year")
+        .distinct()
+    )
+    concerned = [e for e in enrolments if (e.cohort_id, e.year_of_study) in tracked]
+    if not concerned:
+        return {}
+    return _clinical_unmet(
+        [
+            (e.student_id, e.cohort.curriculum_version_id, e.year_of_study)
+            for e in concerned
+        ]
+    )
 
 
 # --- Dashboards ----------------------------------------------------------------------
