@@ -42,6 +42,8 @@ from weasyprint.pdf import fonts as weasyprint_fonts
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from . import textlayer
+
 PDF_VARIANT = "pdf/a-3u"
 ZLIB_LEVEL = 6
 
@@ -111,6 +113,7 @@ class _ZlibAtLevel:
 
 
 pydyf.zlib = _ZlibAtLevel()
+textlayer.install()
 _original_font_clean = weasyprint_fonts.Font.clean
 
 

@@ -1,0 +1,308 @@
+"""An exact text layer: every glyph drawn in a PDF carries the text it stands for.
+
+What was wrong (WeasyPrint 70; upstream issue Kozea/WeasyPrint#2841, still open): a
+PDF font maps each *character code* to Unicode once (its ToUnicode CMap), and
+WeasyPrint uses the glyph id as the code. `draw_first_line` gives a glyph the UTF-8
+slice of its Pango cluster the first time that glyph is drawn and keeps that text for
+every later use. Arabic breaks this three ways:
+
+* one letter drawn as several glyphs, shared between letters: Noto Sans Arabic draws a
+  dotted letter as a dotless skeleton plus a dots glyph, and ف and ق share the
+  skeleton, ن and ف the one dot above: the glyph kept the letter it was first drawn
+  in («الفرقة» read back as «النرقق»);
+* a cluster of several glyphs gives its whole text to one glyph and "" to the others,
+  so a glyph first drawn as the silent half of a cluster (Amiri Bold draws ل before
+  some letters as two glyphs) read back as nothing everywhere after («ا فني» for
+  «الفني», «عبد ا عزيز»);
+* a combining mark is its own Pango cluster, drawn with an offset before its base:
+  extractors read it as a separate letter and spaced it out («عبد ُ»).
+
+Fonts are shared — a bulk chunk's files share the chunk's `Font` objects and single
+documents share the process's font pool (`pdfengine.PdfEngine._single_fonts`) — so
+what a name read like depended on the names drawn before it in the same process.
+
+The fix, where the codes are chosen (just before WeasyPrint draws a line):
+
+1. the line's glyphs are grouped into clusters, a base character with its combining
+   marks being one cluster;
+2. in a cluster of several glyphs, the widest glyph carries the cluster's text and is
+   drawn first; the others carry "" and follow it, each drawn where it was (the drawn
+   page is unchanged: only the order of overlapping glyphs inside a cluster and their
+   offsets are rewritten, and restored after drawing);
+3. the widths declared for a cluster's glyphs make the carrier's box span the cluster
+   and every silent glyph's box end where the cluster ends, so extractors see no gap
+   (no false space) inside a word; WeasyPrint's own kerning adjustment keeps every
+   glyph exactly where Pango placed it whatever width is declared;
+4. the text of a right-to-left cluster is written in the visual order of the run
+   (marks before their letter), as the rest of the line is: extractors that read the
+   page left to right and reverse right-to-left lines (poppler's pdftotext, pdfminer
+   with a reversal) get the letters in logical order;
+5. a glyph drawn with text or a width other than the ones its id already stands for
+   in this font gets a new code (an *alias*, above the font's glyph ids and the room
+   WeasyPrint keeps for missing characters) with its own ToUnicode entry and width;
+   the font's CIDToGIDMap sends the alias back to the real glyph. No font program is
+   changed; every extractor that reads ToUnicode by code (poppler, pypdf) or by CID
+   (pdfminer) reads the same text.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pydyf
+from weasyprint.draw import text as weasyprint_draw_text
+from weasyprint.pdf import fonts as weasyprint_fonts
+from weasyprint.text.ffi import FROM_UNITS, ffi, pango
+
+# Codes from glyph_count on are WeasyPrint's own, for characters that no font has
+# (`Font.get_unused_glyph_id`, drawn as .notdef); aliases start above that room.
+MISSING_ROOM = 4096
+LAST_CODE = 0xFFFF  # two-byte codes (Identity-H)
+ALIASES = "_project_aliases"  # Font attribute: {(glyph id, text, width): code}
+ALIASED = "_project_aliased"  # Font attribute: {code: glyph id}
+_GLYPH_INFO_SIZE = ffi.sizeof("PangoGlyphInfo")
+
+
+class TextLayerError(RuntimeError):
+    """A font ran out of two-byte codes for exact text."""
+
+
+def _is_mark(text: str) -> bool:
+    return bool(text) and all(unicodedata.category(c).startswith("M") for c in text)
+
+
+def _drawn(glyph_id: int) -> bool:
+    return glyph_id != pango.PANGO_GLYPH_EMPTY and not (
+        glyph_id & pango.PANGO_GLYPH_UNKNOWN_FLAG
+    )
+
+
+def clusters(utf8: bytes, item, glyph_string) -> list[tuple[str, list[int]]]:
+    """The run's clusters in logical order: (text, glyph indexes in drawing order).
+
+    Read from Pango's log clusters (byte offsets into the item); a cluster made of
+    combining marks only joins the cluster logically before it, so «دُ» is one unit
+    whatever cluster level Pango shaped with.
+    """
+    count = glyph_string.num_glyphs
+    log_clusters = glyph_string.log_clusters
+    starts = sorted({log_clusters[i] for i in range(count)})
+    ends = dict(zip(starts, [*starts[1:], item.length], strict=True))
+    groups: list[list] = []
+    by_start: dict[int, list] = {}
+    for start in starts:
+        text = utf8[item.offset + start : item.offset + ends[start]].decode(
+            "utf-8", "replace"
+        )
+        if groups and _is_mark(text):
+            groups[-1][0] += text
+        else:
+            groups.append([text, []])
+        by_start[start] = groups[-1]
+    for index in range(count):
+        by_start[log_clusters[index]][1].append(index)
+    return [(text, indexes) for text, indexes in groups]
+
+
+def _carrier_first(infos, indexes: list[int], carrier: int) -> None:
+    """Draw `carrier` first in its cluster, every glyph staying where it was drawn.
+
+    WeasyPrint turns an advance into text space with `1000 * FROM_UNITS / size` but
+    an offset with `1 / size`: the offsets are recomputed in its scale.
+    """
+    first = indexes[0]
+    saved = {i: bytes(ffi.buffer(infos + i, _GLYPH_INFO_SIZE)) for i in indexes}
+    advance = 1000 * FROM_UNITS  # Pango advance -> Pango offset units, as drawn
+    origins, pen = {}, 0.0
+    for i in indexes:
+        origins[i] = pen + infos[i].geometry.x_offset
+        pen += infos[i].geometry.width * advance
+    pen = 0.0
+    for position, i in enumerate([carrier, *(i for i in indexes if i != carrier)]):
+        target = first + position
+        ffi.memmove(infos + target, saved[i], _GLYPH_INFO_SIZE)
+        infos[target].geometry.x_offset = round(origins[i] - pen)
+        pen += infos[target].geometry.width * advance
+
+
+def _widths(infos, indexes: list[int], font_size: float) -> list[int]:
+    """Widths (1/1000 em) that make each glyph's box end where the cluster ends.
+
+    Positions as WeasyPrint writes them: advances are `width * 1000 * FROM_UNITS /
+    font_size`, offsets `x_offset / font_size`.
+    """
+    scale = 1000 * FROM_UNITS / font_size
+    end = sum(infos[i].geometry.width for i in indexes) * scale
+    widths, pen = [], 0.0
+    for i in indexes:
+        origin = pen + infos[i].geometry.x_offset / font_size
+        widths.append(max(0, round(end - origin)))
+        pen += infos[i].geometry.width * scale
+    return widths
+
+
+def _natural_width(stream, font, pango_font, glyph_id: int, font_size: float) -> int:
+    """The glyph's own width (1/1000 em), computed and stored as WeasyPrint does."""
+    width = font.widths.get(glyph_id)
+    if width is None:
+        pango.pango_font_get_glyph_extents(
+            pango_font, glyph_id, stream.ink_rect, stream.logical_rect
+        )
+        width = font.widths[glyph_id] = round(
+            stream.logical_rect.width * 1000 * FROM_UNITS / font_size
+        )
+    return width
+
+
+def _code(font, glyph_id: int, text: str, width: int) -> int:
+    """The code drawing `glyph_id` that reads as `text` with `width`."""
+    known = font.to_unicode.get(glyph_id)
+    if known is None:
+        font.to_unicode[glyph_id] = text
+        known = text
+    if known == text and font.widths[glyph_id] == width:
+        return glyph_id
+    aliases = font.__dict__.setdefault(ALIASES, {})
+    code = aliases.get((glyph_id, text, width))
+    if code is None:
+        code = font.glyph_count + MISSING_ROOM + len(aliases)
+        if code > LAST_CODE:
+            raise TextLayerError(
+                f"Font {font.family!r} has no two-byte code left for the text of "
+                "another glyph: render fewer documents per batch."
+            )
+        aliases[(glyph_id, text, width)] = code
+        font.__dict__.setdefault(ALIASED, {})[code] = glyph_id
+        font.to_unicode[code] = text
+        font.widths[code] = width
+    return code
+
+
+def _assign_codes(stream, textbox, line) -> list[tuple]:
+    """Choose the code of every glyph of `line` (see the module docstring).
+
+    Returns (glyph array, count, original bytes) for each rewritten run: Pango's glyph
+    strings are put back as they were once WeasyPrint has drawn the line.
+    """
+    utf8 = textbox.pango_layout.text.encode()
+    saved = []
+    run = line.runs
+    while run != ffi.NULL:
+        glyph_item = run.data
+        run = run.next
+        item = glyph_item.item
+        glyph_string = glyph_item.glyphs
+        count = glyph_string.num_glyphs
+        pango_font = item.analysis.font
+        font, font_size = stream.add_font(pango_font)
+        if font.bitmap or font.png or font.svg or font.colr or not count:
+            continue  # emoji fonts are drawn from their glyph ids: left alone
+        if pango.pango_version() < 14802:
+            font_size = textbox.style["font_size"]  # as WeasyPrint does
+        if len(font.missing) >= MISSING_ROOM and font.__dict__.get(ALIASES):
+            raise TextLayerError(
+                f"Font {font.family!r}: too many characters missing from every font."
+            )
+        infos = glyph_string.glyphs
+        saved.append((infos, count, bytes(ffi.buffer(infos, count * _GLYPH_INFO_SIZE))))
+        rtl = item.analysis.level % 2
+        for text, indexes in clusters(utf8, item, glyph_string):
+            drawn = [i for i in indexes if _drawn(infos[i].glyph)]
+            if not drawn:
+                continue  # controls (bidi marks, joiners): not drawn, not read
+            if rtl:
+                text = text[::-1]
+            if len(indexes) == 1:
+                i = indexes[0]
+                width = _natural_width(
+                    stream, font, pango_font, infos[i].glyph, font_size
+                )
+                infos[i].glyph = _code(font, infos[i].glyph, text, width)
+                continue
+            carrier = max(drawn, key=lambda i: infos[i].geometry.width)
+            contiguous = indexes == list(range(indexes[0], indexes[-1] + 1))
+            if contiguous and carrier != indexes[0]:
+                _carrier_first(infos, indexes, carrier)
+                carrier = indexes[0]
+            widths = (
+                _widths(infos, indexes, font_size)
+                if contiguous
+                else [
+                    _natural_width(stream, font, pango_font, infos[i].glyph, font_size)
+                    for i in indexes
+                ]
+            )
+            for i, width in zip(indexes, widths, strict=True):
+                glyph_id = infos[i].glyph
+                if not _drawn(glyph_id):
+                    continue
+                _natural_width(stream, font, pango_font, glyph_id, font_size)
+                infos[i].glyph = _code(
+                    font, glyph_id, text if i == carrier else "", width
+                )
+    return saved
+
+
+_original_draw_first_line = weasyprint_draw_text.draw_first_line
+
+
+def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
+    """WeasyPrint's `draw_first_line`, with every glyph's code chosen first."""
+    if (
+        text_overflow == "ellipsis"
+        or block_ellipsis != "none"
+        or not textbox.text.strip()
+        or textbox.style["font_size"] < 1e-6
+    ):
+        # An ellipsis is laid out inside the original function: left as it was.
+        return _original_draw_first_line(
+            stream, textbox, text_overflow, block_ellipsis, matrix
+        )
+    layout = textbox.pango_layout
+    # The original sets this too; set it first so that the line read here is the one
+    # it draws (changing the mode would lay the text out again).
+    pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
+    line, _index = layout.get_first_line()
+    saved = _assign_codes(stream, textbox, line)
+    try:
+        return _original_draw_first_line(
+            stream, textbox, text_overflow, block_ellipsis, matrix
+        )
+    finally:
+        # The same layout is drawn again for the next file (a chunk's printout, then
+        # each document's own PDF): Pango's glyph strings get their glyphs back.
+        for infos, count, data in saved:
+            ffi.memmove(infos, data, count * _GLYPH_INFO_SIZE)
+
+
+_original_vector_font_dictionary = weasyprint_fonts._build_vector_font_dictionary
+
+
+def _vector_font_dictionary(
+    font_dictionary, pdf, font, widths, compress, reference, pdf_version
+):
+    """WeasyPrint's CID font, with a CIDToGIDMap that draws aliases as their glyph."""
+    _original_vector_font_dictionary(
+        font_dictionary, pdf, font, widths, compress, reference, pdf_version
+    )
+    aliased = font.__dict__.get(ALIASED)
+    if not aliased or not any(code in widths for code in aliased):
+        return  # /Identity is right
+    cids = [cid for cid in widths if cid < font.glyph_count or cid in aliased]
+    table = bytearray(2 * (max(cids) + 1))
+    for cid in cids:
+        table[2 * cid : 2 * cid + 2] = aliased.get(cid, cid).to_bytes(2, "big")
+    cid_to_gid = pydyf.Stream([bytes(table)], compress=compress)
+    pdf.add_object(cid_to_gid)
+    descendant = font_dictionary["DescendantFonts"][0]
+    for obj in reversed(pdf.objects):
+        if obj.reference == descendant:
+            obj["CIDToGIDMap"] = cid_to_gid.reference
+            return
+    raise TextLayerError(f"No CID font object for {font.family!r}")
+
+
+def install() -> None:
+    """Put the exact text layer into WeasyPrint (idempotent)."""
+    weasyprint_draw_text.draw_first_line = draw_first_line
+    weasyprint_fonts._build_vector_font_dictionary = _vector_font_dictionary
