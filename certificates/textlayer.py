@@ -61,6 +61,9 @@ LAST_CODE = 0xFFFF  # two-byte codes (Identity-H)
 ALIASES = "_project_aliases"  # Font attribute: {(glyph id, text, width): code}
 ALIASED = "_project_aliased"  # Font attribute: {code: glyph id}
 _GLYPH_INFO_SIZE = ffi.sizeof("PangoGlyphInfo")
+# A gap wider than this (1/1000 em) between a letter's box and the next one reads as
+# a space in poppler and pdfminer (both break words at 0.1 em): such a box is widened.
+GAP = 40
 
 
 class TextLayerError(RuntimeError):
@@ -125,22 +128,6 @@ def _carrier_first(infos, indexes: list[int], carrier: int) -> None:
         pen += infos[target].geometry.width * advance
 
 
-def _widths(infos, indexes: list[int], font_size: float) -> list[int]:
-    """Widths (1/1000 em) that make each glyph's box end where the cluster ends.
-
-    Positions as WeasyPrint writes them: advances are `width * 1000 * FROM_UNITS /
-    font_size`, offsets `x_offset / font_size`.
-    """
-    scale = 1000 * FROM_UNITS / font_size
-    end = sum(infos[i].geometry.width for i in indexes) * scale
-    widths, pen = [], 0.0
-    for i in indexes:
-        origin = pen + infos[i].geometry.x_offset / font_size
-        widths.append(max(0, round(end - origin)))
-        pen += infos[i].geometry.width * scale
-    return widths
-
-
 def _natural_width(stream, font, pango_font, glyph_id: int, font_size: float) -> int:
     """The glyph's own width (1/1000 em), computed and stored as WeasyPrint does."""
     width = font.widths.get(glyph_id)
@@ -178,8 +165,62 @@ def _code(font, glyph_id: int, text: str, width: int) -> int:
     return code
 
 
+def _run_codes(stream, textbox, utf8: bytes, glyph_item) -> None:
+    """Choose the code of every glyph of one Pango run (see the module docstring)."""
+    item = glyph_item.item
+    glyph_string = glyph_item.glyphs
+    infos = glyph_string.glyphs
+    pango_font = item.analysis.font
+    font, font_size = stream.add_font(pango_font)
+    if pango.pango_version() < 14802:
+        font_size = textbox.style["font_size"]  # as WeasyPrint does
+    rtl = item.analysis.level % 2
+    # Clusters in drawing order; the carrier of each drawn first.
+    groups = []
+    for text, indexes in clusters(utf8, item, glyph_string):
+        drawn = [i for i in indexes if _drawn(infos[i].glyph)]
+        if not drawn:
+            continue  # controls (bidi marks, joiners): not drawn, not read
+        carrier = max(drawn, key=lambda i: infos[i].geometry.width)
+        contiguous = indexes == list(range(indexes[0], indexes[-1] + 1))
+        if contiguous and carrier != indexes[0]:
+            _carrier_first(infos, indexes, carrier)
+            carrier = indexes[0]
+        groups.append((text[::-1] if rtl else text, indexes, carrier, contiguous))
+    groups.sort(key=lambda group: group[1][0])
+    # Where WeasyPrint draws each glyph, in 1/1000 em (see `_carrier_first`).
+    scale = 1000 * FROM_UNITS / font_size
+    origins, ends, pen = {}, {}, 0.0
+    for i in range(glyph_string.num_glyphs):
+        origins[i] = pen + infos[i].geometry.x_offset / font_size
+        pen += infos[i].geometry.width * scale
+        ends[i] = pen
+    for position, (text, indexes, carrier, contiguous) in enumerate(groups):
+        naturals = {
+            i: _natural_width(stream, font, pango_font, infos[i].glyph, font_size)
+            for i in indexes
+            if _drawn(infos[i].glyph)
+        }
+        if len(indexes) == 1 or not contiguous:
+            end = origins[carrier] + naturals[carrier]
+        else:
+            end = ends[indexes[-1]]
+        following = groups[position + 1][1][0] if position + 1 < len(groups) else None
+        if following is not None and origins[following] - end > GAP:
+            end = origins[following]  # no false space before the next letter
+        for i, natural in naturals.items():
+            unchanged = len(indexes) == 1 and end == origins[i] + natural
+            if unchanged or (not contiguous and i != carrier):
+                width = natural
+            else:
+                width = max(0, round(end - origins[i]))
+            infos[i].glyph = _code(
+                font, infos[i].glyph, text if i == carrier else "", width
+            )
+
+
 def _assign_codes(stream, textbox, line) -> list[tuple]:
-    """Choose the code of every glyph of `line` (see the module docstring).
+    """Choose the code of every glyph of `line`.
 
     Returns (glyph array, count, original bytes) for each rewritten run: Pango's glyph
     strings are put back as they were once WeasyPrint has drawn the line.
@@ -190,56 +231,17 @@ def _assign_codes(stream, textbox, line) -> list[tuple]:
     while run != ffi.NULL:
         glyph_item = run.data
         run = run.next
-        item = glyph_item.item
-        glyph_string = glyph_item.glyphs
-        count = glyph_string.num_glyphs
-        pango_font = item.analysis.font
-        font, font_size = stream.add_font(pango_font)
+        count = glyph_item.glyphs.num_glyphs
+        font, _size = stream.add_font(glyph_item.item.analysis.font)
         if font.bitmap or font.png or font.svg or font.colr or not count:
             continue  # emoji fonts are drawn from their glyph ids: left alone
-        if pango.pango_version() < 14802:
-            font_size = textbox.style["font_size"]  # as WeasyPrint does
         if len(font.missing) >= MISSING_ROOM and font.__dict__.get(ALIASES):
             raise TextLayerError(
                 f"Font {font.family!r}: too many characters missing from every font."
             )
-        infos = glyph_string.glyphs
+        infos = glyph_item.glyphs.glyphs
         saved.append((infos, count, bytes(ffi.buffer(infos, count * _GLYPH_INFO_SIZE))))
-        rtl = item.analysis.level % 2
-        for text, indexes in clusters(utf8, item, glyph_string):
-            drawn = [i for i in indexes if _drawn(infos[i].glyph)]
-            if not drawn:
-                continue  # controls (bidi marks, joiners): not drawn, not read
-            if rtl:
-                text = text[::-1]
-            if len(indexes) == 1:
-                i = indexes[0]
-                width = _natural_width(
-                    stream, font, pango_font, infos[i].glyph, font_size
-                )
-                infos[i].glyph = _code(font, infos[i].glyph, text, width)
-                continue
-            carrier = max(drawn, key=lambda i: infos[i].geometry.width)
-            contiguous = indexes == list(range(indexes[0], indexes[-1] + 1))
-            if contiguous and carrier != indexes[0]:
-                _carrier_first(infos, indexes, carrier)
-                carrier = indexes[0]
-            widths = (
-                _widths(infos, indexes, font_size)
-                if contiguous
-                else [
-                    _natural_width(stream, font, pango_font, infos[i].glyph, font_size)
-                    for i in indexes
-                ]
-            )
-            for i, width in zip(indexes, widths, strict=True):
-                glyph_id = infos[i].glyph
-                if not _drawn(glyph_id):
-                    continue
-                _natural_width(stream, font, pango_font, glyph_id, font_size)
-                infos[i].glyph = _code(
-                    font, glyph_id, text if i == carrier else "", width
-                )
+        _run_codes(stream, textbox, utf8, glyph_item)
     return saved
 
 
