@@ -44,7 +44,12 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import textlayer
 
-PDF_VARIANT = "pdf/a-3u"
+# Plain PDF 1.7 with a file identifier: no PDF/A or PDF/UA claim, because no validator
+# of those standards can be installed from the package registries the project uses
+# (veraPDF is Java, on none of them): a claim nothing checks is not made
+# (docs/certificates.md, "Standards"). Documents that are not layered are tagged
+# (structure tree, /Lang, title shown): screen readers read them in order.
+PDF_OPTIONS = {"pdf_version": "1.7", "pdf_identifier": True}
 ZLIB_LEVEL = 6
 
 
@@ -512,7 +517,7 @@ class PdfEngine:
             stylesheets=stylesheets,
             font_config=self.font_config,
             cache=self._image_cache,
-            pdf_variant=PDF_VARIANT,
+            **PDF_OPTIONS,
         )
 
     def background(self, html: str, css_texts: list[str]) -> Background:
@@ -597,7 +602,13 @@ class PdfEngine:
         )
 
     def _write(
-        self, document: Document, pages, title: str | None, *, fonts=None
+        self,
+        document: Document,
+        pages,
+        title: str | None,
+        *,
+        fonts=None,
+        tagged: bool = False,
     ) -> bytes:
         metadata = copy.copy(document.metadata)
         if title:
@@ -612,7 +623,7 @@ class PdfEngine:
         )
         if fonts is not None:
             sub.fonts = fonts
-        return sub.write_pdf(pdf_variant=PDF_VARIANT)
+        return sub.write_pdf(pdf_tags=tagged, **PDF_OPTIONS)
 
     def render(
         self,
@@ -659,8 +670,11 @@ class PdfEngine:
             # glyph of the chunk in `document.fonts`, which are subset once there.
             # The individual PDFs then reuse those fonts (and the compressed font
             # streams) instead of subsetting and compressing them per certificate.
+            # A layered page draws its background from a form XObject, which
+            # WeasyPrint's tagging can't put in the structure tree: untagged.
+            tagged = not backgrounds
             combined_pdf = (
-                document.write_pdf(pdf_variant=PDF_VARIANT) if combined else None
+                document.write_pdf(pdf_tags=tagged, **PDF_OPTIONS) if combined else None
             )
             if combined:
                 shared_fonts = document.fonts
@@ -671,7 +685,9 @@ class PdfEngine:
             results = []
             for i, title in enumerate(titles):
                 pages = document.pages[bounds[i] : bounds[i + 1]]
-                pdf = self._write(document, pages, title, fonts=shared_fonts)
+                pdf = self._write(
+                    document, pages, title, fonts=shared_fonts, tagged=tagged
+                )
                 results.append(
                     RenderedDocument(pdf, len(pages), hashlib.sha256(pdf).hexdigest())
                 )
