@@ -32,17 +32,24 @@ from urllib.parse import unquote, urlsplit
 
 import fontpkg_amiri
 import fontpkg_noto_sans_arabic
-import pydyf
-from weasyprint import CSS, HTML
-from weasyprint import layout as weasyprint_layout
-from weasyprint import pdf as weasyprint_pdf
-from weasyprint.document import Document, Page
-from weasyprint.draw import draw_page
-from weasyprint.pdf import fonts as weasyprint_fonts
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import textlayer
+from . import engine_internals
+
+# Before anything below is imported or patched: a WeasyPrint or pydyf release that
+# renamed an internal stops here, with what is missing and the versions involved.
+engine_internals.check()
+
+import pydyf  # noqa: E402
+from weasyprint import CSS, HTML  # noqa: E402
+from weasyprint import layout as weasyprint_layout  # noqa: E402
+from weasyprint import pdf as weasyprint_pdf  # noqa: E402
+from weasyprint.document import Document, Page  # noqa: E402
+from weasyprint.draw import draw_page  # noqa: E402
+from weasyprint.pdf import fonts as weasyprint_fonts  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
+
+from . import textlayer  # noqa: E402
 
 # Plain PDF 1.7 with a file identifier: no PDF/A or PDF/UA claim, because no validator
 # of those standards can be installed from the package registries the project uses
