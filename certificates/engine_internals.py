@@ -37,6 +37,12 @@ ATTRIBUTES: tuple[tuple[str, str], ...] = (
     ("weasyprint.draw", "draw_page"),  # backgrounds painted into a form XObject
     ("weasyprint.draw.text", "draw_first_line"),  # replaced: exact text layer
     ("weasyprint.layout", "make_margin_boxes"),  # replaced: skipped when empty
+    ("weasyprint.layout", "LayoutContext.style_for"),
+    ("weasyprint.formatting_structure.boxes", "Box.descendants"),  # background slots
+    ("weasyprint.formatting_structure.boxes", "Box.padding_box_x"),
+    ("weasyprint.formatting_structure.boxes", "Box.padding_box_y"),
+    ("weasyprint.formatting_structure.boxes", "Box.padding_width"),
+    ("weasyprint.formatting_structure.boxes", "Box.padding_height"),
     ("weasyprint.pdf", "build_fonts_dictionary"),  # replaced: serialised once
     ("weasyprint.pdf.fonts", "Font"),
     ("weasyprint.pdf.fonts", "Font.clean"),  # replaced: subset once per glyph set
