@@ -37,7 +37,6 @@ ATTRIBUTES: tuple[tuple[str, str], ...] = (
     ("weasyprint.draw", "draw_page"),  # backgrounds painted into a form XObject
     ("weasyprint.draw.text", "draw_first_line"),  # replaced: exact text layer
     ("weasyprint.layout", "make_margin_boxes"),  # replaced: skipped when empty
-    ("weasyprint.layout", "LayoutContext.style_for"),
     ("weasyprint.formatting_structure.boxes", "Box.descendants"),  # background slots
     ("weasyprint.formatting_structure.boxes", "Box.padding_box_x"),
     ("weasyprint.formatting_structure.boxes", "Box.padding_box_y"),
@@ -95,6 +94,7 @@ INSTANCE_ATTRIBUTES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         ),
     ),
     ("weasyprint.document", "Page", ("_page_box", "anchors", "width", "height")),
+    ("weasyprint.layout", "LayoutContext", ("style_for",)),
 )
 
 # C definitions of Pango that `textlayer` reads and writes.
