@@ -135,9 +135,12 @@ def _clean_once(self, to_unicode, hinting):
     In bulk, the one-page PDFs of a chunk share the chunk's `Font` objects (see
     `PdfEngine.render`): the fonts are subset once, for every glyph of the chunk,
     instead of once per certificate. Glyph ids are kept (RETAIN_GIDS), so the shared
-    subset is valid for every page.
+    subset is valid for every page. Codes above the font's glyphs (the text layer's
+    aliases, WeasyPrint's missing characters) are not glyphs of the font program:
+    a new alias doesn't make the subset change.
     """
-    key = (frozenset(to_unicode), bool(hinting), len(self.missing))
+    glyphs = frozenset(code for code in to_unicode if code < self.glyph_count)
+    key = (glyphs, bool(hinting), len(self.missing))
     if getattr(self, "_project_cleaned_for", None) == key:
         return
     _original_font_clean(self, to_unicode, hinting)

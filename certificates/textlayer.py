@@ -47,6 +47,7 @@ The fix, where the codes are chosen (just before WeasyPrint draws a line):
 
 from __future__ import annotations
 
+import struct
 import unicodedata
 
 import pydyf
@@ -60,7 +61,17 @@ MISSING_ROOM = 4096
 LAST_CODE = 0xFFFF  # two-byte codes (Identity-H)
 ALIASES = "_project_aliases"  # Font attribute: {(glyph id, text, width): code}
 ALIASED = "_project_aliased"  # Font attribute: {code: glyph id}
+# PangoGlyphInfo, read and written in one piece per run: glyph, width, x_offset,
+# y_offset, attributes (Python access to each cffi field was most of the cost).
+_INFO = struct.Struct("=IiiiI")
+_GLYPH, _WIDTH, _X_OFFSET = 0, 1, 2
 _GLYPH_INFO_SIZE = ffi.sizeof("PangoGlyphInfo")
+if _INFO.size != _GLYPH_INFO_SIZE:  # pragma: no cover - another Pango ABI
+    raise ImportError(
+        "PangoGlyphInfo is not 20 bytes: certificates.textlayer needs porting"
+    )
+_EMPTY = pango.PANGO_GLYPH_EMPTY
+_UNKNOWN = pango.PANGO_GLYPH_UNKNOWN_FLAG
 # A gap wider than this (1/1000 em) between a letter's box and the next one reads as
 # a space in poppler and pdfminer (both break words at 0.1 em): such a box is widened.
 GAP = 40
@@ -75,57 +86,53 @@ def _is_mark(text: str) -> bool:
 
 
 def _drawn(glyph_id: int) -> bool:
-    return glyph_id != pango.PANGO_GLYPH_EMPTY and not (
-        glyph_id & pango.PANGO_GLYPH_UNKNOWN_FLAG
-    )
+    return glyph_id != _EMPTY and not glyph_id & _UNKNOWN
 
 
-def clusters(utf8: bytes, item, glyph_string) -> list[tuple[str, list[int]]]:
-    """The run's clusters in logical order: (text, glyph indexes in drawing order).
+def clusters(
+    utf8: bytes, offset: int, length: int, log_clusters
+) -> list[tuple[str, list[int]]]:
+    """A run's clusters in logical order: (text, glyph indexes in drawing order).
 
-    Read from Pango's log clusters (byte offsets into the item); a cluster made of
-    combining marks only joins the cluster logically before it, so «دُ» is one unit
-    whatever cluster level Pango shaped with.
+    Read from Pango's log clusters (byte offsets into the item at `offset`); a
+    cluster made of combining marks only joins the cluster logically before it, so
+    «دُ» is one unit whatever cluster level Pango shaped with.
     """
-    count = glyph_string.num_glyphs
-    log_clusters = glyph_string.log_clusters
-    starts = sorted({log_clusters[i] for i in range(count)})
-    ends = dict(zip(starts, [*starts[1:], item.length], strict=True))
+    starts = sorted(set(log_clusters))
+    ends = dict(zip(starts, [*starts[1:], length], strict=True))
     groups: list[list] = []
     by_start: dict[int, list] = {}
     for start in starts:
-        text = utf8[item.offset + start : item.offset + ends[start]].decode(
-            "utf-8", "replace"
-        )
+        text = utf8[offset + start : offset + ends[start]].decode("utf-8", "replace")
         if groups and _is_mark(text):
             groups[-1][0] += text
         else:
             groups.append([text, []])
         by_start[start] = groups[-1]
-    for index in range(count):
-        by_start[log_clusters[index]][1].append(index)
+    for index, start in enumerate(log_clusters):
+        by_start[start][1].append(index)
     return [(text, indexes) for text, indexes in groups]
 
 
-def _carrier_first(infos, indexes: list[int], carrier: int) -> None:
+def _carrier_first(glyphs: list[list], indexes: list[int], carrier: int) -> None:
     """Draw `carrier` first in its cluster, every glyph staying where it was drawn.
 
     WeasyPrint turns an advance into text space with `1000 * FROM_UNITS / size` but
     an offset with `1 / size`: the offsets are recomputed in its scale.
     """
-    first = indexes[0]
-    saved = {i: bytes(ffi.buffer(infos + i, _GLYPH_INFO_SIZE)) for i in indexes}
     advance = 1000 * FROM_UNITS  # Pango advance -> Pango offset units, as drawn
     origins, pen = {}, 0.0
     for i in indexes:
-        origins[i] = pen + infos[i].geometry.x_offset
-        pen += infos[i].geometry.width * advance
+        origins[i] = pen + glyphs[i][_X_OFFSET]
+        pen += glyphs[i][_WIDTH] * advance
+    order = [glyphs[i] for i in [carrier, *(i for i in indexes if i != carrier)]]
+    sources = [carrier, *(i for i in indexes if i != carrier)]
     pen = 0.0
-    for position, i in enumerate([carrier, *(i for i in indexes if i != carrier)]):
-        target = first + position
-        ffi.memmove(infos + target, saved[i], _GLYPH_INFO_SIZE)
-        infos[target].geometry.x_offset = round(origins[i] - pen)
-        pen += infos[target].geometry.width * advance
+    for position, (source, glyph) in enumerate(zip(sources, order, strict=True)):
+        glyph = list(glyph)
+        glyph[_X_OFFSET] = round(origins[source] - pen)
+        pen += glyph[_WIDTH] * advance
+        glyphs[indexes[0] + position] = glyph
 
 
 def _natural_width(stream, font, pango_font, glyph_id: int, font_size: float) -> int:
@@ -165,11 +172,13 @@ def _code(font, glyph_id: int, text: str, width: int) -> int:
     return code
 
 
-def _run_codes(stream, textbox, utf8: bytes, glyph_item) -> None:
-    """Choose the code of every glyph of one Pango run (see the module docstring)."""
+def _run_codes(stream, textbox, utf8: bytes, glyph_item, data: bytes) -> bytes:
+    """The run's glyph array (`data`) with every glyph's code chosen (see above)."""
     item = glyph_item.item
     glyph_string = glyph_item.glyphs
-    infos = glyph_string.glyphs
+    count = glyph_string.num_glyphs
+    glyphs = [list(info) for info in _INFO.iter_unpack(data)]
+    log_clusters = ffi.unpack(glyph_string.log_clusters, count)
     pango_font = item.analysis.font
     font, font_size = stream.add_font(pango_font)
     if pango.pango_version() < 14802:
@@ -177,30 +186,36 @@ def _run_codes(stream, textbox, utf8: bytes, glyph_item) -> None:
     rtl = item.analysis.level % 2
     # Clusters in drawing order; the carrier of each drawn first.
     groups = []
-    for text, indexes in clusters(utf8, item, glyph_string):
-        drawn = [i for i in indexes if _drawn(infos[i].glyph)]
+    for text, indexes in clusters(utf8, item.offset, item.length, log_clusters):
+        drawn = [i for i in indexes if _drawn(glyphs[i][_GLYPH])]
         if not drawn:
             continue  # controls (bidi marks, joiners): not drawn, not read
-        carrier = max(drawn, key=lambda i: infos[i].geometry.width)
+        carrier = max(drawn, key=lambda i: glyphs[i][_WIDTH])
         contiguous = indexes == list(range(indexes[0], indexes[-1] + 1))
         if contiguous and carrier != indexes[0]:
-            _carrier_first(infos, indexes, carrier)
+            _carrier_first(glyphs, indexes, carrier)
             carrier = indexes[0]
         groups.append((text[::-1] if rtl else text, indexes, carrier, contiguous))
     groups.sort(key=lambda group: group[1][0])
     # Where WeasyPrint draws each glyph, in 1/1000 em (see `_carrier_first`).
     scale = 1000 * FROM_UNITS / font_size
-    origins, ends, pen = {}, {}, 0.0
-    for i in range(glyph_string.num_glyphs):
-        origins[i] = pen + infos[i].geometry.x_offset / font_size
-        pen += infos[i].geometry.width * scale
-        ends[i] = pen
+    origins, ends, pen = [], [], 0.0
+    for glyph in glyphs:
+        origins.append(pen + glyph[_X_OFFSET] / font_size)
+        pen += glyph[_WIDTH] * scale
+        ends.append(pen)
+    widths = font.widths
     for position, (text, indexes, carrier, contiguous) in enumerate(groups):
-        naturals = {
-            i: _natural_width(stream, font, pango_font, infos[i].glyph, font_size)
-            for i in indexes
-            if _drawn(infos[i].glyph)
-        }
+        naturals = {}
+        for i in indexes:
+            glyph_id = glyphs[i][_GLYPH]
+            if _drawn(glyph_id):
+                natural = widths.get(glyph_id)
+                if natural is None:
+                    natural = _natural_width(
+                        stream, font, pango_font, glyph_id, font_size
+                    )
+                naturals[i] = natural
         if len(indexes) == 1 or not contiguous:
             end = origins[carrier] + naturals[carrier]
         else:
@@ -214,9 +229,10 @@ def _run_codes(stream, textbox, utf8: bytes, glyph_item) -> None:
                 width = natural
             else:
                 width = max(0, round(end - origins[i]))
-            infos[i].glyph = _code(
-                font, infos[i].glyph, text if i == carrier else "", width
+            glyphs[i][_GLYPH] = _code(
+                font, glyphs[i][_GLYPH], text if i == carrier else "", width
             )
+    return b"".join(_INFO.pack(*glyph) for glyph in glyphs)
 
 
 def _assign_codes(stream, textbox, line) -> list[tuple]:
@@ -240,8 +256,12 @@ def _assign_codes(stream, textbox, line) -> list[tuple]:
                 f"Font {font.family!r}: too many characters missing from every font."
             )
         infos = glyph_item.glyphs.glyphs
-        saved.append((infos, count, bytes(ffi.buffer(infos, count * _GLYPH_INFO_SIZE))))
-        _run_codes(stream, textbox, utf8, glyph_item)
+        size = count * _GLYPH_INFO_SIZE
+        data = ffi.buffer(infos, size)[:]
+        chosen = _run_codes(stream, textbox, utf8, glyph_item, data)
+        if chosen != data:
+            saved.append((infos, size, data))
+            ffi.memmove(infos, chosen, size)
     return saved
 
 
@@ -273,8 +293,8 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
     finally:
         # The same layout is drawn again for the next file (a chunk's printout, then
         # each document's own PDF): Pango's glyph strings get their glyphs back.
-        for infos, count, data in saved:
-            ffi.memmove(infos, data, count * _GLYPH_INFO_SIZE)
+        for infos, size, data in saved:
+            ffi.memmove(infos, data, size)
 
 
 _original_vector_font_dictionary = weasyprint_fonts._build_vector_font_dictionary
