@@ -12,3 +12,8 @@ class CertificatesConfig(AppConfig):
         # Each app that owns documents registers its kinds in `<app>/documents.py`
         # (see certificates.registry); importing them here fills the registry.
         autodiscover_modules("documents")
+        # The PDF engine patches WeasyPrint and pydyf internals: a release that
+        # renamed one stops the project here, naming it (pyproject.toml pins both).
+        from . import engine_internals
+
+        engine_internals.check()

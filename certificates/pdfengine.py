@@ -32,17 +32,31 @@ from urllib.parse import unquote, urlsplit
 
 import fontpkg_amiri
 import fontpkg_noto_sans_arabic
-import pydyf
-from weasyprint import CSS, HTML
-from weasyprint import layout as weasyprint_layout
-from weasyprint import pdf as weasyprint_pdf
-from weasyprint.document import Document, Page
-from weasyprint.draw import draw_page
-from weasyprint.pdf import fonts as weasyprint_fonts
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-PDF_VARIANT = "pdf/a-3u"
+from . import engine_internals
+
+# Before anything below is imported or patched: a WeasyPrint or pydyf release that
+# renamed an internal stops here, with what is missing and the versions involved.
+engine_internals.check()
+
+import pydyf  # noqa: E402
+from weasyprint import CSS, HTML  # noqa: E402
+from weasyprint import layout as weasyprint_layout  # noqa: E402
+from weasyprint import pdf as weasyprint_pdf  # noqa: E402
+from weasyprint.document import Document, Page  # noqa: E402
+from weasyprint.draw import draw_page  # noqa: E402
+from weasyprint.pdf import fonts as weasyprint_fonts  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
+
+from . import textlayer  # noqa: E402
+
+# Plain PDF 1.7 with a file identifier: no PDF/A or PDF/UA claim, because no validator
+# of those standards can be installed from the package registries the project uses
+# (veraPDF is Java, on none of them): a claim nothing checks is not made
+# (docs/certificates.md, "Standards"). Documents that are not layered are tagged
+# (structure tree, /Lang, title shown): screen readers read them in order.
+PDF_OPTIONS = {"pdf_version": "1.7", "pdf_identifier": True}
 ZLIB_LEVEL = 6
 
 
@@ -111,6 +125,7 @@ class _ZlibAtLevel:
 
 
 pydyf.zlib = _ZlibAtLevel()
+textlayer.install()
 _original_font_clean = weasyprint_fonts.Font.clean
 
 
@@ -120,9 +135,12 @@ def _clean_once(self, to_unicode, hinting):
     In bulk, the one-page PDFs of a chunk share the chunk's `Font` objects (see
     `PdfEngine.render`): the fonts are subset once, for every glyph of the chunk,
     instead of once per certificate. Glyph ids are kept (RETAIN_GIDS), so the shared
-    subset is valid for every page.
+    subset is valid for every page. Codes above the font's glyphs (the text layer's
+    aliases, WeasyPrint's missing characters) are not glyphs of the font program:
+    a new alias doesn't make the subset change.
     """
-    key = (frozenset(to_unicode), bool(hinting), len(self.missing))
+    glyphs = frozenset(code for code in to_unicode if code < self.glyph_count)
+    key = (glyphs, bool(hinting), len(self.missing))
     if getattr(self, "_project_cleaned_for", None) == key:
         return
     _original_font_clean(self, to_unicode, hinting)
@@ -509,7 +527,7 @@ class PdfEngine:
             stylesheets=stylesheets,
             font_config=self.font_config,
             cache=self._image_cache,
-            pdf_variant=PDF_VARIANT,
+            **PDF_OPTIONS,
         )
 
     def background(self, html: str, css_texts: list[str]) -> Background:
@@ -594,7 +612,13 @@ class PdfEngine:
         )
 
     def _write(
-        self, document: Document, pages, title: str | None, *, fonts=None
+        self,
+        document: Document,
+        pages,
+        title: str | None,
+        *,
+        fonts=None,
+        tagged: bool = False,
     ) -> bytes:
         metadata = copy.copy(document.metadata)
         if title:
@@ -609,7 +633,7 @@ class PdfEngine:
         )
         if fonts is not None:
             sub.fonts = fonts
-        return sub.write_pdf(pdf_variant=PDF_VARIANT)
+        return sub.write_pdf(pdf_tags=tagged, **PDF_OPTIONS)
 
     def render(
         self,
@@ -656,8 +680,11 @@ class PdfEngine:
             # glyph of the chunk in `document.fonts`, which are subset once there.
             # The individual PDFs then reuse those fonts (and the compressed font
             # streams) instead of subsetting and compressing them per certificate.
+            # A layered page draws its background from a form XObject, which
+            # WeasyPrint's tagging can't put in the structure tree: untagged.
+            tagged = not backgrounds
             combined_pdf = (
-                document.write_pdf(pdf_variant=PDF_VARIANT) if combined else None
+                document.write_pdf(pdf_tags=tagged, **PDF_OPTIONS) if combined else None
             )
             if combined:
                 shared_fonts = document.fonts
@@ -668,7 +695,9 @@ class PdfEngine:
             results = []
             for i, title in enumerate(titles):
                 pages = document.pages[bounds[i] : bounds[i + 1]]
-                pdf = self._write(document, pages, title, fonts=shared_fonts)
+                pdf = self._write(
+                    document, pages, title, fonts=shared_fonts, tagged=tagged
+                )
                 results.append(
                     RenderedDocument(pdf, len(pages), hashlib.sha256(pdf).hexdigest())
                 )

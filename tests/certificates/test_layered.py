@@ -158,7 +158,10 @@ def test_one_language_certificates_are_layered_too(three, language):
 
 
 def _drawn_glyphs(pdf: bytes) -> dict[str, bool]:
-    """Each character the PDF's fonts map, and whether its glyph has an outline."""
+    """Each character the PDF's fonts map, and whether its glyph has an outline.
+
+    A code is a CID; the font's CIDToGIDMap (when not /Identity) names its glyph.
+    """
     from fontTools.ttLib import TTFont
 
     reader = pypdf.PdfReader(io.BytesIO(pdf))
@@ -166,13 +169,18 @@ def _drawn_glyphs(pdf: bytes) -> dict[str, bool]:
     for ref in reader.pages[0]["/Resources"]["/Font"].values():
         font = ref.get_object()
         cmap = font["/ToUnicode"].get_object().get_data().decode()
-        descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+        cid_font = font["/DescendantFonts"][0].get_object()
+        descriptor = cid_font["/FontDescriptor"]
         data = descriptor.get_object()["/FontFile2"].get_object().get_data()
         ttfont = TTFont(io.BytesIO(data))
         order, glyf = ttfont.getGlyphOrder(), ttfont["glyf"]
-        for gid_hex, text_hex in re.findall(r"<([0-9a-f]{4})> <([0-9a-f]+)>", cmap):
+        cid_to_gid = cid_font.get("/CIDToGIDMap", "/Identity")
+        table = b"" if cid_to_gid == "/Identity" else cid_to_gid.get_object().get_data()
+        for cid_hex, text_hex in re.findall(r"<([0-9a-f]{4})> <([0-9a-f]+)>", cmap):
             text = bytes.fromhex(text_hex).decode("utf-16-be")
-            glyph = glyf[order[int(gid_hex, 16)]]
+            cid = int(cid_hex, 16)
+            gid = int.from_bytes(table[2 * cid : 2 * cid + 2]) if table else cid
+            glyph = glyf[order[gid]]
             outlined[text] = outlined.get(text, False) or glyph.numberOfContours != 0
     return outlined
 

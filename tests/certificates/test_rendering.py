@@ -30,9 +30,6 @@ def test_certificate_pdf_has_arabic_name_in_logical_order_and_code(grad_a):
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     assert reader.metadata.title == f"{doc.title_ar} — فاطمة محمد عبد الرحيم"
     assert reader.trailer["/Root"]["/Lang"] == "ar"
-    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
-    assert b'pdfaid:part="3"' in xmp and b'pdfaid:conformance="U"' in xmp
-    assert "/OutputIntents" in reader.trailer["/Root"]
 
 
 def test_qr_payload_is_the_public_verification_url(grad_a, monkeypatch):
@@ -141,7 +138,7 @@ def test_chunk_pdfs_share_one_font_subset_and_stay_valid_alone(world):
     """Bulk path: one layout for several certificates, fonts subset once per chunk.
 
     Each one-page PDF must still stand alone: its own name and code, embedded fonts
-    with a ToUnicode map, its own title and PDF/A-3u identification.
+    with a ToUnicode map, its own title and language.
     """
     import datetime
 
@@ -173,8 +170,7 @@ def test_chunk_pdfs_share_one_font_subset_and_stay_valid_alone(world):
         others = [p.holder_name_ar for p in prepared if p is not prep]
         assert not any(name in text for name in others)
         assert reader.metadata.title == prep.pdf_title
-        xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
-        assert b'pdfaid:part="3"' in xmp and b'pdfaid:conformance="U"' in xmp
+        assert reader.trailer["/Root"]["/Lang"] == "ar"
         fonts = reader.pages[0]["/Resources"]["/Font"]
         for ref in fonts.values():
             font = ref.get_object()
