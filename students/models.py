@@ -23,6 +23,7 @@ from institutes.access import AccessRule, Paths
 from institutes.arabic import normalize_for_search
 from institutes.models import Institute, Person, SearchTextMixin
 from institutes.national_id import Governorate
+from institutes.plain_text import validate_visible_text
 
 
 def academic_year_label(year: int | None) -> str:
@@ -382,6 +383,17 @@ class Student(SearchTextMixin):
         self.search_text = normalize_for_search(
             person.name_ar, person.name_en, person.national_id, self.student_number
         )
+
+    def clean(self):
+        # Printed on letters and transcripts: no bidi override or invisible character.
+        errors = {}
+        for name in ("guardian_name", "guardian_phone", "address"):
+            try:
+                validate_visible_text(getattr(self, name))
+            except ValidationError as exc:
+                errors[name] = exc
+        if errors:
+            raise ValidationError(errors)
 
 
 @_student_scoped("student__")

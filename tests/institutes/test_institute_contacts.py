@@ -121,3 +121,18 @@ def test_another_institute_admin_changes_nothing(world):
         institute_save(
             institute=world.a.institute, by=world.b.admin, phone="0100 000 0000"
         )
+
+
+def test_the_authority_adds_an_institute_with_partners_through_the_form(client, world):
+    client.force_login(world.authority)
+    data = _full_post(
+        world.a.institute,
+        code="inst-new",
+        name_ar="معهد جديد",
+        name_en="New institute",
+        partner_hospitals=[world.b.hospital.pk],
+    )
+    response = client.post(reverse("institutes:add"), data)
+    assert response.status_code == 302, response.context["form"].errors
+    created = Institute.objects.get(code="inst-new")
+    assert list(created.partner_hospitals.all()) == [world.b.hospital]

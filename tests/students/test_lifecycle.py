@@ -184,3 +184,28 @@ def test_curriculum_version_is_frozen_by_a_cohort(world, version):
     course.title_ar = "تغيير"
     with pytest.raises(CurriculumFrozen):
         course.save()
+
+
+def test_register_refuses_an_invisible_character_in_the_guardian_name(world, cohort):
+    import datetime
+
+    from django.core.exceptions import ValidationError
+
+    from students.factories import national_id_for
+    from students.models import Student
+    from students.services import student_register
+
+    number = national_id_for(datetime.date(2009, 5, 17), "f", serial=93)
+    with pytest.raises(ValidationError) as caught:
+        student_register(
+            cohort=cohort,
+            national_id=number,
+            name_ar="منى أحمد",
+            guardian_name="أحمد \u202eيلع",
+        )
+    assert "guardian_name" in caught.value.message_dict
+    assert not Student.objects.filter(person__national_id=number).exists()
+    student = student_register(
+        cohort=cohort, national_id=number, name_ar="منى أحمد", guardian_name="أحمد علي"
+    )
+    assert student.guardian_name == "أحمد علي"
