@@ -198,8 +198,9 @@ def generate(*, students: int, institutes: int, seed: int) -> None:
         )
 
 
-def _rollover_cohort(size: int):
-    """A fresh cohort of `size` year-1 students with every year-1 mark entered."""
+def _rollover_cohort(size: int, year_of_study: int = 1):
+    """A fresh cohort of `size` students in `year_of_study` with every mark of that
+    year entered (year 5: the graduation checks run for every student who passed)."""
     from curriculum.models import Course, CurriculumVersion
     from institutes.models import Institute, Person
     from students import services
@@ -235,7 +236,7 @@ def _rollover_cohort(size: int):
             cohort=cohort,
             student_number=f"R{year}-{n:04d}",
             status=StudentStatus.ENROLLED,
-            year_of_study=1,
+            year_of_study=year_of_study,
         )
         for n, p in enumerate(people)
     ]
@@ -244,13 +245,18 @@ def _rollover_cohort(size: int):
     Student.objects.bulk_create(studs)
     enrolments = Enrolment.objects.bulk_create(
         [
-            Enrolment(student=s, cohort=cohort, academic_year=year, year_of_study=1)
+            Enrolment(
+                student=s,
+                cohort=cohort,
+                academic_year=year,
+                year_of_study=year_of_study,
+            )
             for s in studs
         ]
     )
     results = []
     for e in enrolments:
-        for course in Course.objects.filter(version=version, year=1):
+        for course in Course.objects.filter(version=version, year=year_of_study):
             t = Decimal(40 + (e.pk * 7 + course.pk) % 60)
             p = Decimal(20 + (e.pk + course.pk) % 30) if course.practical_max else None
             total, passed = services.result_outcome(course, t, p)
@@ -362,6 +368,25 @@ def measure() -> list[tuple[str, str]]:
     for label, url, params in cases:
         median, worst = timed(page(url, params))
         figures.append((label, f"median {median:.0f} ms, max {worst:.0f} ms"))
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for year_of_study in (1, 5):
+        cohort, year = _rollover_cohort(300, year_of_study)
+        runs = []
+        for _ in range(3):
+            with CaptureQueriesContext(connection) as captured:
+                start = time.perf_counter()
+                lines = services.rollover_preview(cohort=cohort, academic_year=year)
+                runs.append((time.perf_counter() - start) * 1000)
+        figures.append(
+            (
+                f"rollover preview of a 300-student cohort in year {year_of_study}",
+                f"median {statistics.median(runs):.0f} ms, {len(captured)} queries, "
+                f"{len(lines)} lines",
+            )
+        )
 
     cohort, year = _rollover_cohort(500)
     start = time.perf_counter()

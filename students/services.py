@@ -18,6 +18,7 @@ import datetime
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -769,7 +770,7 @@ def year_decision(
     *,
     enrolment: Enrolment,
     courses: list[Course],
-    results: Mapping[int, CourseResult],
+    results: Mapping[int, CourseResult | _CourseOutcome],
     max_failed: int,
     graduation_unmet: Callable[[], list[str]] | None = None,
     promotion_unmet: list[str] | None = None,
@@ -825,6 +826,10 @@ def year_decision(
     return Decision.PROMOTE, reasons, failed
 
 
+class _CourseOutcome(NamedTuple):
+    passed: bool | None
+
+
 def rollover_preview(*, cohort: Cohort, academic_year: int) -> list[RolloverLine]:
     """What confirming the rollover of `cohort` at the end of `academic_year` would do.
 
@@ -847,16 +852,28 @@ def rollover_preview(*, cohort: Cohort, academic_year: int) -> list[RolloverLine
     courses_by_year: dict[int, list[Course]] = {}
     for course in Course.objects.filter(version=version).order_by("year", "sort_order"):
         courses_by_year.setdefault(course.year, []).append(course)
-    results: dict[int, dict[int, CourseResult]] = {}
-    for result in CourseResult.objects.filter(enrolment__in=enrolments):
-        results.setdefault(result.enrolment_id, {})[result.course_id] = result
+    # Only whether each course was passed decides; rows, not model instances (a
+    # 300-student cohort has thousands of results).
+    results: dict[int, dict[int, _CourseOutcome]] = {}
+    for enrolment_id, course_id, passed in CourseResult.objects.filter(
+        enrolment__in=enrolments
+    ).values_list("enrolment_id", "course_id", "passed"):
+        results.setdefault(enrolment_id, {})[course_id] = _CourseOutcome(passed)
     promotion_unmet = promotion_requirements(
         [e for e in enrolments if e.year_of_study < YEARS_OF_STUDY]
     )
-    # Asked for the whole final year at once (a fixed number of queries), though
-    # only students who passed every course of the year need the answer.
+    # Asked at once (a fixed number of queries) for the final-year students who passed
+    # every course of the year: only they can graduate.
     graduation_unmet = graduation_requirements_for(
-        [e.student for e in enrolments if e.year_of_study >= YEARS_OF_STUDY]
+        [
+            e.student
+            for e in enrolments
+            if e.year_of_study >= YEARS_OF_STUDY
+            and all(
+                getattr(results.get(e.pk, {}).get(c.pk), "passed", None) is True
+                for c in courses_by_year.get(e.year_of_study, [])
+            )
+        ]
     )
     lines = []
     for enrolment in enrolments:
