@@ -174,13 +174,19 @@ class AnonymousPageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.session_cookie = settings.SESSION_COOKIE_NAME
+        from django.contrib.messages.storage.cookie import CookieStorage
+
+        # A session may be signed in; a pending message must be shown by a render.
+        self.personal_cookies = (
+            settings.SESSION_COOKIE_NAME,
+            CookieStorage.cookie_name,
+        )
 
     def _key(self, request) -> str | None:
         if (
             request.method not in ("GET", "HEAD")
             or request.META.get("QUERY_STRING")
-            or self.session_cookie in request.COOKIES
+            or any(name in request.COOKIES for name in self.personal_cookies)
         ):
             return None
         language = translation.get_language_from_path(request.path_info)
