@@ -728,10 +728,14 @@ def staff_import(request):
             else:
                 raise ValidationError(_("Choose the file to import."))
             preview = staff_import_preview(
-                data=data, filename=filename, hospital=hospital
+                data=data, filename=filename, hospital=hospital, user=request.user
             )
             if "confirm" in request.POST and preview.table.usable:
-                result = staff_import_commit(preview=preview)
+                result = staff_import_commit(
+                    preview=preview,
+                    by=request.user,
+                    confirm_link=request.POST.get("confirm_link") == "1",
+                )
                 messages.success(
                     request,
                     _(
