@@ -50,9 +50,9 @@ def _needs_confirmation(document_label: str) -> PersonLinkNeedsConfirmation:
         {
             "document_number": _(
                 "A person with this %(document)s is already recorded elsewhere. "
-                "Tick “Link to the existing person” to link this record to them: "
-                "their recorded identity stays as it is, and any difference from what "
-                "you typed is sent to the authority as a change request."
+                "Confirm that this record is theirs to link it to them: their "
+                "recorded identity stays as it is, and any difference from what you "
+                "typed is sent to the authority as a change request."
             )
             % {"document": document_label}
         },
