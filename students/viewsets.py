@@ -252,7 +252,13 @@ class StudentIndexView(ScopedIndexView):
         return super().get_paginator(*args, **kwargs)
 
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("person", "cohort__institute")
+        # Documents for the number column of people without an Egyptian national ID.
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("person", "cohort__institute")
+            .prefetch_related("person__documents")
+        )
 
     @cached_property
     def header_buttons(self):

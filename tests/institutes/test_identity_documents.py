@@ -235,3 +235,36 @@ def test_the_deployment_chooses_the_document_offered_first(world, client, settin
     assert form.fields["document_type"].choices[0][0] == "om_civil_number"
     assert form["document_type"].value() == "om_civil_number"
     assert form["nationality"].value() == "OM"
+
+
+def test_student_list_of_passport_holders_does_not_grow(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cohort = CohortFactory(institute=world.a.institute, intake_year=2025)
+
+    def add(n):
+        for i in range(n):
+            student_services.student_register(
+                cohort=cohort,
+                document=DocumentInput(
+                    "passport", f"Q{Student.objects.count():07d}", "IN"
+                ),
+                name_ar=f"طالب {i}",
+                birth_date=BORN,
+                sex="m",
+                by=world.a.admin,
+            )
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("students:index"))
+        assert response.status_code == 200
+        return len(queries)
+
+    client.force_login(world.a.admin)
+    add(2)
+    few = count()
+    add(8)
+    assert count() == few
+    assert "Q0000009" in client.get(reverse("students:index")).content.decode()

@@ -130,7 +130,9 @@ class StaffMemberViewSet(ScopedModelViewSet):
     ordering = ["employee_number"]
 
     def get_queryset(self, request):
-        return StaffMember.objects.select_related("person", "hospital", "ward")
+        return StaffMember.objects.select_related(
+            "person", "hospital", "ward"
+        ).prefetch_related("person__documents")
 
 
 class TopicFilterSet(ScopedFilterSet):
