@@ -169,3 +169,19 @@ class PersonFieldsMixin:
             if name == "document_expires_on" and name not in self.fields:
                 target = "document_number"
             self.add_error(target, errors)
+
+
+class IdentityRequestMessageMixin:
+    """For create/edit views of records with a person: says in the success message
+    when the identity changes typed were sent to the authority instead of applied."""
+
+    def get_success_message(self, *args):
+        message = super().get_success_message(*args)
+        form = getattr(self, "form", None)
+        if getattr(form, "identity_change_request", None) is None:
+            return message
+        note = _(
+            "This person is also recorded elsewhere: the changes to their identity "
+            "were sent to the authority for approval."
+        )
+        return f"{message} {note}" if message else str(note)

@@ -28,10 +28,15 @@ from curriculum.services import curriculum_version_freeze
 from institutes import access
 from institutes.models import Institute
 from institutes.national_id import Governorate, Sex
-from institutes.person_forms import PERSON_DOCUMENT_PANELS, PersonFieldsMixin
+from institutes.person_forms import (
+    PERSON_DOCUMENT_PANELS,
+    IdentityRequestMessageMixin,
+    PersonFieldsMixin,
+)
 from institutes.scoped_admin import (
     ScopedChooserViewSet,
     ScopedCreateView,
+    ScopedEditView,
     ScopedFilterSet,
     ScopedIndexView,
     ScopedInspectView,
@@ -283,11 +288,15 @@ class CohortIndexView(ScopedIndexView):
         )
 
 
-class StudentCreateView(ScopedCreateView):
+class StudentCreateView(IdentityRequestMessageMixin, ScopedCreateView):
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
         form.for_user = self.request.user
         return form
+
+
+class StudentEditView(IdentityRequestMessageMixin, ScopedEditView):
+    pass
 
 
 class StudentPageView(ScopedInspectView):
@@ -330,6 +339,7 @@ class StudentViewSet(ScopedModelViewSet):
     search_fields = ["search_text"]
     index_view_class = StudentIndexView
     add_view_class = StudentCreateView
+    edit_view_class = StudentEditView
     inspect_view_class = StudentPageView
     list_per_page = 50
     ordering = ["student_number"]

@@ -13,6 +13,7 @@ from wagtail.admin.widgets import HeaderButton
 
 from institutes import access
 from institutes.models import Hospital, Specialty, Ward
+from institutes.person_forms import IdentityRequestMessageMixin
 from institutes.scoped_admin import (
     ScopedChooserViewSet,
     ScopedCreateView,
@@ -70,6 +71,14 @@ class StaffIndexView(ScopedIndexView):
         return buttons
 
 
+class StaffCreateView(IdentityRequestMessageMixin, ScopedCreateView):
+    pass
+
+
+class StaffEditView(IdentityRequestMessageMixin, ScopedEditView):
+    pass
+
+
 class StaffMemberViewSet(ScopedModelViewSet):
     name = "training_staff"
     model = StaffMember
@@ -77,6 +86,8 @@ class StaffMemberViewSet(ScopedModelViewSet):
     menu_label = _("Staff")
     add_to_admin_menu = False
     index_view_class = StaffIndexView
+    add_view_class = StaffCreateView
+    edit_view_class = StaffEditView
     filterset_class = StaffFilterSet
     search_fields = ["search_text"]
     edit_handler = ObjectList(StaffMember.panels, base_form_class=StaffMemberForm)
