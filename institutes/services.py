@@ -431,3 +431,23 @@ def role_assign(
     assignment.full_clean()
     forget_scope(user)
     return assignment
+
+
+def national_id_documents_create(*, people: list[Person]) -> int:
+    """Record the Egyptian national ID of people bulk-created with one (synthetic
+    data generators) as their identity document, so they are found like anyone else.
+    Returns the number of documents created."""
+    documents = [
+        IdentityDocument(
+            person_id=person.pk,
+            document_type=DocumentType.EGYPTIAN_NATIONAL_ID,
+            country="EG",
+            number=person.national_id,
+        )
+        for person in people
+        if person.pk and person.national_id
+    ]
+    IdentityDocument.objects.bulk_create(
+        documents, batch_size=1000, ignore_conflicts=True
+    )
+    return len(documents)
