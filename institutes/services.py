@@ -160,18 +160,26 @@ def _differences(person: Person, values: dict, document: CheckedDocument) -> dic
         current = getattr(person, key)
         if (current or "") != (value or ""):
             changes[key] = {"from": _as_json(current), "to": _as_json(value)}
+    if not document.expires_on:
+        return changes
     stored = person.documents.filter(
         document_type=document.document_type,
         country=document.country,
         number=document.number,
     ).first()
-    if stored and document.expires_on and stored.expires_on != document.expires_on:
+    if stored and stored.expires_on != document.expires_on:
         changes["document_expires_on"] = {
             "from": _as_json(stored.expires_on),
             "to": _as_json(document.expires_on),
             "document": stored.pk,
         }
     return changes
+
+
+def _requested(changes: dict) -> dict:
+    """The changes worth asking the authority for: leaving a field empty on a form
+    or in a file is not a request to erase what another scope recorded."""
+    return {k: c for k, c in changes.items() if c["to"] not in (None, "")}
 
 
 def _new_person(typed: PersonInput) -> Person:
@@ -276,6 +284,7 @@ def person_upsert(
     else:
         if not confirm_link and (current is None or current.pk != person.pk):
             raise _needs_confirmation(DocumentType(checked.document_type).label)
+        changes = _requested(changes)
         if changes:
             request = IdentityChangeRequest.objects.create(
                 person=person,
@@ -339,6 +348,8 @@ def people_upsert_bulk(
         if person.pk is None:  # the same new person twice in one batch
             continue
         changes = _differences(person, item.values(), item.document)
+        if person.pk in outside:
+            changes = _requested(changes)
         if not changes:
             continue
         if person.pk in outside:

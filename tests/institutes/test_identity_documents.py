@@ -183,6 +183,8 @@ def test_omani_and_passport_holders_through_the_admin_forms(world, client, docum
         reverse("students:add"), {**person, "cohort": cohort.pk, "governorate": "29"}
     )
     assert response.status_code == 302, response.context["form"].errors
+    page = client.get(reverse("students:inspect", args=[Student.objects.get().pk]))
+    assert document["document_number"] in page.content.decode()
     client.force_login(world.authority)
     response = client.post(
         reverse("training_staff:add"),

@@ -61,6 +61,8 @@ def test_trainer_cannot_rename_another_institutes_student(world, cohort_a):
     assert person.name_ar == before
     change = IdentityChangeRequest.objects.get()
     assert change.changes["name_ar"] == {"from": before, "to": "اسم جديد"}
+    # Leaving the Latin name empty is not a request to erase it.
+    assert person.name_en and "name_en" not in change.changes
     assert change.requested_by == world.b.trainer
     assert change.status == IdentityChangeStatus.PENDING
 
