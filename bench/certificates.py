@@ -63,6 +63,7 @@ def generate(count: int) -> None:
     from curriculum.factories import version_with_courses
     from institutes.factories import HospitalFactory, InstituteFactory
     from institutes.models import Person
+    from institutes.services import national_id_documents_create
     from students.factories import national_id_for
     from students.models import Cohort, Enrolment, Student, StudentStatus
 
@@ -109,6 +110,7 @@ def generate(count: int) -> None:
             person.refresh_search_text()
             people.append(person)
         Person.objects.bulk_create(people, batch_size=500)
+        national_id_documents_create(people=people)
         students = []
         for person in Person.objects.filter(student__isnull=True).order_by("pk"):
             student = Student(

@@ -53,6 +53,7 @@ def build(students_total: int, years: int):
 
     from curriculum.factories import CurriculumVersionFactory
     from institutes.models import Hospital, Institute, Person, Specialty, Ward
+    from institutes.services import national_id_documents_create
     from students.models import Cohort, Student
     from training.models import Shift, WardShiftLoad
 
@@ -127,6 +128,7 @@ def build(students_total: int, years: int):
             p.refresh_search_text()
             people.append(p)
         Person.objects.bulk_create(people, batch_size=2000)
+        national_id_documents_create(people=people)
         for n, p in enumerate(people):
             s = Student(
                 person=p,

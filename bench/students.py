@@ -77,6 +77,7 @@ def generate(*, students: int, institutes: int, seed: int) -> None:
 
     from curriculum.models import CurriculumVersion
     from institutes.models import Hospital, Institute, Person
+    from institutes.services import national_id_documents_create
     from students.models import (
         Cohort,
         Enrolment,
@@ -144,6 +145,7 @@ def generate(*, students: int, institutes: int, seed: int) -> None:
                     years = CURRENT - intake + 1
                     rows.append((person, n, years))
                 Person.objects.bulk_create(people, batch_size=1000)
+                national_id_documents_create(people=people)
                 studs = []
                 for person, n, years in rows:
                     student = Student(
@@ -203,6 +205,7 @@ def _rollover_cohort(size: int, year_of_study: int = 1):
     year entered (year 5: the graduation checks run for every student who passed)."""
     from curriculum.models import Course, CurriculumVersion
     from institutes.models import Institute, Person
+    from institutes.services import national_id_documents_create
     from students import services
     from students.models import (
         Cohort,
@@ -230,6 +233,7 @@ def _rollover_cohort(size: int, year_of_study: int = 1):
         person.refresh_search_text()
         people.append(person)
     Person.objects.bulk_create(people)
+    national_id_documents_create(people=people)
     studs = [
         Student(
             person=p,

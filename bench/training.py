@@ -57,6 +57,7 @@ def generate(*, staff: int, hospitals: int, attendance: int, seed: int) -> None:
 
     from institutes.arabic import normalize_for_search
     from institutes.models import Hospital, Person, Specialty, Ward
+    from institutes.services import national_id_documents_create
     from training.models import JobCategory, StaffMember, Topic
     from training.staff.compliance import status_sync
     from training.staff.factories import make_national_id
@@ -160,6 +161,7 @@ def generate(*, staff: int, hospitals: int, attendance: int, seed: int) -> None:
                 )
             )
         Person.objects.bulk_create(people, batch_size=2000)
+        national_id_documents_create(people=people)
         ids = dict(
             Person.objects.filter(
                 national_id__in=[p.national_id for p in people]

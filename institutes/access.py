@@ -293,6 +293,38 @@ def can(user, action: str, obj: models.Model) -> bool:
     return filter_for(model._default_manager.filter(pk=obj.pk), user, action).exists()
 
 
+def rows_with_records_outside(
+    queryset: QuerySet, user, action: str = "change", *, parts: Iterable[str] = ()
+) -> set:
+    """Primary keys of the rows of `queryset` that some record outside `user`'s scope
+    points to (a row of any model with a foreign key to them that `user` may not
+    `action`). `parts` names reverse relations that are pieces of the row itself
+    (not records of a scope) and are skipped. Authority staff: always empty.
+
+    This is how shared rows (a person with a student record in one institute and a
+    staff record in another hospital) are protected from being changed from one
+    scope. One query per model that points to `queryset`'s model.
+    """
+    scope = scope_for(user)
+    if scope.is_authority:
+        return set()
+    model = queryset.model
+    skip = set(parts)
+    outside: set = set()
+    for relation in model._meta.related_objects:
+        if relation.many_to_many or relation.get_accessor_name() in skip:
+            continue
+        related = relation.related_model
+        fk = relation.field.name
+        rows = related._default_manager.filter(**{f"{fk}__in": queryset.values("pk")})
+        if rule_for(related) is not None:
+            allowed = filter_for(related._default_manager.all(), user, action)
+            rows = rows.exclude(pk__in=allowed.values("pk"))
+        # A model without a rule belongs to authority staff: all of it is outside.
+        outside.update(rows.values_list(fk, flat=True).distinct())
+    return outside
+
+
 def user_may(user, action: str, model: type[models.Model]) -> bool:
     """Whether `user` may perform `action` on some rows of `model` (menus, add buttons)."""
     scope = scope_for(user)

@@ -75,6 +75,24 @@ class RoleAssignmentFactory(factory.django.DjangoModelFactory):
 # the admin; a viewset whose model has no maker fails the test suite.
 
 
+def egyptian_national_id_document(person, create, extracted, **kwargs):
+    """Post-generation hook of the person factories: the person's national ID is
+    also their identity document, as `person_upsert` would have recorded it."""
+    if not create or not person.national_id:
+        return
+    from .models import IdentityDocument
+
+    IdentityDocument.objects.get_or_create(
+        document_type="eg_national_id",
+        country="EG",
+        number=person.national_id,
+        defaults={"person": person},
+    )
+    if not person.nationality:
+        type(person).objects.filter(pk=person.pk).update(nationality="EG")
+        person.nationality = "EG"
+
+
 class ScopeSample:
     def __init__(self, make, marker: str):
         self.make = make

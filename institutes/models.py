@@ -16,6 +16,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from .access import AccessRule, Paths, Role
 from .arabic import normalize_for_search
 from .bilingual import BilingualNameMixin
+from .identity import Country, DocumentType
 from .national_id import Governorate, Sex, parse_national_id, validate_national_id
 from .plain_text import validate_visible_text
 
@@ -470,21 +471,31 @@ class RoleAssignment(models.Model):
 
 
 class Person(BilingualNameMixin, SearchTextMixin):
-    """One human being across the authority, keyed by national ID.
+    """One human being across the authority, identified by their identity documents.
 
     A student record and, after graduation, a staff record point to the same person,
     so certificates and training history follow them from student to staff. People
     are never edited here directly: students and staff screens write them through
-    `institutes.services.person_upsert`.
+    `institutes.services.person_upsert`, which decides who may change a person's
+    identity (see docs/people.md). `national_id` mirrors the person's Egyptian
+    national ID document for the screens and documents that still print it.
     """
 
     national_id = models.CharField(
-        _("national ID"), max_length=14, unique=True, validators=[validate_national_id]
+        _("national ID"),
+        max_length=14,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_national_id],
     )
     name_ar = models.CharField(_("full name (Arabic)"), max_length=200)
     name_en = models.CharField(_("full name (Latin)"), max_length=200, blank=True)
     birth_date = models.DateField(_("date of birth"))
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    nationality = models.CharField(
+        _("nationality"), max_length=2, choices=Country.choices, blank=True
+    )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
 
@@ -514,3 +525,126 @@ class Person(BilingualNameMixin, SearchTextMixin):
             parse_national_id(
                 self.national_id, birth_date=self.birth_date, sex=self.sex
             )
+
+    @property
+    def document_number(self) -> str:
+        """The number to print: the Egyptian national ID, else the first document's."""
+        if self.national_id:
+            return self.national_id
+        document = next(iter(self.documents.all()), None)
+        return document.number if document else ""
+
+
+class IdentityDocument(models.Model):
+    """One identity document of a person: type, issuing country, number, expiry.
+
+    A document (type, country, number) belongs to one person only (a database
+    constraint); people are matched by it. Written by `institutes.services`.
+    """
+
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="documents",
+    )
+    document_type = models.CharField(
+        _("document type"), max_length=20, choices=DocumentType.choices
+    )
+    country = models.CharField(
+        _("issuing country"), max_length=2, choices=Country.choices
+    )
+    number = models.CharField(_("document number"), max_length=20)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    access_rule = AccessRule(view=Paths(), change=Paths())
+
+    class Meta:
+        verbose_name = _("identity document")
+        verbose_name_plural = _("identity documents")
+        ordering = ["person_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document_type", "country", "number"],
+                name="identity_document_unique",
+                violation_error_message=_(
+                    "This identity document is already recorded for another person."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(document_type=DocumentType.EGYPTIAN_NATIONAL_ID)
+                | Q(country=Country.EGYPT),
+                name="identity_document_egyptian_id_from_egypt",
+                violation_error_message=_(
+                    "An Egyptian national ID is issued by Egypt only."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(document_type=DocumentType.OMANI_CIVIL_NUMBER)
+                | Q(country=Country.OMAN),
+                name="identity_document_omani_number_from_oman",
+                violation_error_message=_(
+                    "An Omani civil number is issued by Oman only."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_document_type_display()} {self.country} {self.number}"
+
+
+class IdentityChangeStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class IdentityChangeRequest(models.Model):
+    """A change of a shared person's identity asked from a scope that does not hold
+    all of their records: authority staff approve or refuse it (Settings → Identity
+    change requests). `changes` maps field names to the requested values."""
+
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="identity_change_requests",
+    )
+    changes = models.JSONField(_("requested changes"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=IdentityChangeStatus.choices,
+        default=IdentityChangeStatus.PENDING,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("note"), max_length=255, blank=True)
+
+    access_rule = AccessRule(view=Paths(), change=Paths())
+
+    class Meta:
+        verbose_name = _("identity change request")
+        verbose_name_plural = _("identity change requests")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["status", "requested_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.get_status_display()}"

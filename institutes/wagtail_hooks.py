@@ -1,5 +1,7 @@
 from wagtail import hooks
 
+from .admin_screens import register_admin_screens
+from .menu import identity_changes_menu_item
 from .panels import MyAccessPanel
 from .viewsets import InstitutesGroup, institute_chooser_viewset, ward_chooser_viewset
 
@@ -12,3 +14,10 @@ def register_viewsets():
 @hooks.register("construct_homepage_panels")
 def add_my_access_panel(request, panels):
     panels.append(MyAccessPanel(request.user))
+
+
+register_admin_screens(
+    prefix="people/",
+    urls="institutes.admin_urls",
+    menu_items=[identity_changes_menu_item],
+)

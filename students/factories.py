@@ -12,7 +12,11 @@ import itertools
 import factory
 
 from curriculum.factories import CurriculumVersionFactory
-from institutes.factories import InstituteFactory, scope_sample
+from institutes.factories import (
+    InstituteFactory,
+    egyptian_national_id_document,
+    scope_sample,
+)
 from institutes.models import Person
 from institutes.national_id import Sex
 
@@ -47,6 +51,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     birth_date = datetime.date(2008, 3, 14)
     sex = Sex.FEMALE
     national_id = factory.LazyAttribute(lambda p: national_id_for(p.birth_date, p.sex))
+    document = factory.PostGeneration(egyptian_national_id_document)
 
 
 class CohortFactory(factory.django.DjangoModelFactory):

@@ -3,8 +3,9 @@
 Reading the file is `institutes.tabular_import`'s job; this module knows what a
 student row must hold and says, row by row, what is wrong in plain words. Nothing is
 written until the person confirms; then `services.students_import` writes every valid
-row in one transaction. Rows are matched by national ID, so importing the same file
-again adds nothing.
+row in one transaction. Rows are matched by identity document (type, country, number;
+the deployment's default type when the file has no type column), so importing the
+same file again adds nothing.
 """
 
 from __future__ import annotations
@@ -18,12 +19,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from institutes import access
-from institutes.national_id import (
-    Governorate,
-    Sex,
-    clean_national_id_input,
-    parse_national_id,
+from institutes.identity import (
+    DOCUMENT_COLUMN_ALIASES,
+    DocumentInput,
+    country_from_text,
+    document_from_cells,
+    document_key_from_cells,
 )
+from institutes.models import IdentityDocument
+from institutes.national_id import Governorate, Sex
+from institutes.services import PERSON_PARTS, person_input
 from institutes.tabular_import import (
     Column,
     CommitResult,
@@ -40,10 +45,25 @@ from .models import Cohort, GuardianRelation, Student
 
 COLUMNS = [
     Column(
-        "national_id",
-        gettext_lazy("National ID"),
-        aliases=("الرقم القومي", "رقم قومي", "national id", "nid", "national_id"),
+        "document_number",
+        gettext_lazy("Identity document number"),
+        aliases=DOCUMENT_COLUMN_ALIASES,
         required=True,
+    ),
+    Column(
+        "document_type",
+        gettext_lazy("Document type"),
+        aliases=("نوع الوثيقة", "نوع الهوية", "document type", "id type"),
+    ),
+    Column(
+        "document_country",
+        gettext_lazy("Issuing country"),
+        aliases=("بلد الإصدار", "جهة الإصدار", "issuing country", "country"),
+    ),
+    Column(
+        "nationality",
+        gettext_lazy("Nationality"),
+        aliases=("الجنسية", "nationality"),
     ),
     Column(
         "name_ar",
@@ -158,6 +178,8 @@ class PreviewRow:
     data: dict = field(default_factory=dict)
     cohort: Cohort | None = None
     unchanged: bool = False
+    # The document belongs to a person recorded outside the user's scope.
+    links_elsewhere: bool = False
 
     @property
     def line(self) -> int:
@@ -185,6 +207,10 @@ class Preview:
     @property
     def new_count(self) -> int:
         return sum(1 for r in self.rows if r.state == "new")
+
+    @property
+    def link_count(self) -> int:
+        return sum(1 for r in self.rows if r.state == "new" and r.links_elsewhere)
 
     @property
     def unchanged_count(self) -> int:
@@ -216,19 +242,43 @@ def _check_row(row: ImportRow, governorates: dict[str, str]) -> dict:
                 _("Sex “%(value)s” is not understood (use ذكر / أنثى or m / f).")
                 % {"value": v["sex"]}
             )
-    if v.get("national_id"):
+    typed = _row_document(row)
+    if typed is not None and v.get("document_number"):
         try:
-            parsed = parse_national_id(v["national_id"], birth_date=birth_date, sex=sex)
-        except ValidationError as exc:
-            row.problems.append(
-                _("National ID: %(why)s") % {"why": " ".join(exc.messages)}
+            person = person_input(
+                document=typed,
+                name_ar=v.get("name_ar", ""),
+                name_en=v.get("name_en", ""),
+                birth_date=birth_date,
+                sex=sex,
+                nationality=country_from_text(v.get("nationality", "")) or "",
+                phone=v.get("phone", ""),
             )
+        except ValidationError as exc:
+            document_errors = [
+                m
+                for key, messages in exc.message_dict.items()
+                if key.startswith("document")
+                for m in messages
+            ]
+            if document_errors:
+                row.problems.append(
+                    _("Identity document: %(why)s") % {"why": " ".join(document_errors)}
+                )
+            elif v.get("name_ar"):
+                row.problems.extend(exc.messages)
         else:
             data.update(
-                national_id=parsed.number,
-                birth_date=parsed.birth_date,
-                sex=parsed.sex,
+                person=person,
+                document_key=person.document.key,
+                birth_date=person.values()["birth_date"],
+                sex=person.values()["sex"],
             )
+    if v.get("nationality") and not country_from_text(v["nationality"]):
+        row.problems.append(
+            _("Nationality “%(value)s” is not a known country.")
+            % {"value": v["nationality"]}
+        )
     data["name_ar"] = v.get("name_ar", "")
     data["name_en"] = v.get("name_en", "")
     for key in ("phone", "guardian_name", "guardian_phone", "address"):
@@ -272,6 +322,28 @@ def _check_row(row: ImportRow, governorates: dict[str, str]) -> dict:
     return data
 
 
+def _row_document(row: ImportRow) -> DocumentInput | None:
+    """The row's document as typed (see `document_from_cells`), or None with a
+    problem added."""
+    try:
+        return document_from_cells(
+            number=row.get("document_number"),
+            kind=row.get("document_type"),
+            country=row.get("document_country"),
+        )
+    except ValidationError as exc:
+        row.problems.extend(exc.messages)
+        return None
+
+
+def _row_key(row: ImportRow) -> str:
+    return document_key_from_cells(
+        number=row.get("document_number"),
+        kind=row.get("document_type"),
+        country=row.get("document_country"),
+    )
+
+
 def _governorate_lookup() -> dict[str, str]:
     from django.utils import translation
 
@@ -293,11 +365,7 @@ def build_preview(
     preview = Preview(table=table, rows=[], cohort=cohort, admitted=admitted)
     if not table.usable:
         return preview
-    flag_duplicates(
-        table.rows,
-        key=lambda r: clean_national_id_input(r.get("national_id")),
-        label=_("national ID"),
-    )
+    flag_duplicates(table.rows, key=_row_key, label=_("identity document"))
     cohorts = {
         (c.institute.code, c.intake_year): c
         for c in access.filter_for(
@@ -330,29 +398,7 @@ def build_preview(
                     "Unknown cohort: choose one above or add institute and intake columns."
                 )
             )
-    # Already known? One query per 500 national IDs.
-    numbers = [p.data["national_id"] for p in rows if p.data.get("national_id")]
-    existing: dict[str, Student] = {}
-    for start in range(0, len(numbers), 500):
-        for student in Student.objects.filter(
-            person__national_id__in=numbers[start : start + 500]
-        ).select_related("person", "cohort__institute"):
-            existing[student.person.national_id] = student
-    for prow in rows:
-        student = existing.get(prow.data.get("national_id"))
-        if student is None:
-            continue
-        if prow.cohort is not None and student.cohort_id == prow.cohort.pk:
-            prow.unchanged = True
-        else:
-            prow.problems.append(
-                _("Already a student: %(number)s at %(institute)s (intake %(year)s).")
-                % {
-                    "number": student.student_number,
-                    "institute": student.cohort.institute.name,
-                    "year": student.cohort.intake_label,
-                }
-            )
+    _mark_known_people(rows, user)
     if admitted:
         from .services import SEATED
 
@@ -379,6 +425,63 @@ def build_preview(
     return preview
 
 
+def _mark_known_people(rows: list[PreviewRow], user) -> None:
+    """Rows whose document is already recorded: a student (named only when the user
+    may see that record), or a person recorded outside the user's scope, whom the
+    import links only on confirmation. One query per 500 documents."""
+    from institutes import access as _access
+    from institutes.models import Person
+
+    keys = {p.data["document_key"] for p in rows if p.data.get("document_key")}
+    numbers = sorted({k[2] for k in keys})
+    person_of: dict[tuple, int] = {}
+    for start in range(0, len(numbers), 500):
+        for d in IdentityDocument.objects.filter(
+            number__in=numbers[start : start + 500]
+        ):
+            key = (d.document_type, d.country, d.number)
+            if key in keys:
+                person_of[key] = d.person_id
+    if not person_of:
+        return
+    students = {
+        s.person_id: s
+        for s in Student.objects.filter(
+            person_id__in=set(person_of.values())
+        ).select_related("cohort__institute")
+    }
+    visible = set(
+        access.filter_for(
+            Student.objects.filter(pk__in=[s.pk for s in students.values()]),
+            user,
+            "view",
+        ).values_list("pk", flat=True)
+    )
+    outside = _access.rows_with_records_outside(
+        Person.objects.filter(pk__in=set(person_of.values())), user, parts=PERSON_PARTS
+    )
+    for prow in rows:
+        person_id = person_of.get(prow.data.get("document_key"))
+        if person_id is None:
+            continue
+        student = students.get(person_id)
+        if student is None:
+            prow.links_elsewhere = person_id in outside
+        elif prow.cohort is not None and student.cohort_id == prow.cohort.pk:
+            prow.unchanged = True
+        elif student.pk in visible:
+            prow.problems.append(
+                _("Already a student: %(number)s at %(institute)s (intake %(year)s).")
+                % {
+                    "number": student.student_number,
+                    "institute": student.cohort.institute.name,
+                    "year": student.cohort.intake_label,
+                }
+            )
+        else:
+            prow.problems.append(_("Already a student elsewhere."))
+
+
 def import_preview(
     *, data: bytes, filename: str, user, cohort: Cohort | None, admitted: bool
 ) -> Preview:
@@ -390,8 +493,13 @@ def import_preview(
     return preview
 
 
-def import_confirm(*, token: str, user, cohort_pk, admitted: bool) -> CommitResult:
-    """Check the stashed file again (things may have changed) and write valid rows."""
+def import_confirm(
+    *, token: str, user, cohort_pk, admitted: bool, confirm_link: bool = False
+) -> CommitResult:
+    """Check the stashed file again (things may have changed) and write valid rows.
+
+    `confirm_link` is the user's explicit confirmation that rows whose person is
+    recorded elsewhere are linked to that person (see `people_upsert_bulk`)."""
     from .services import students_import
 
     data, filename = unstash(token, user=user)
@@ -413,7 +521,9 @@ def import_confirm(*, token: str, user, cohort_pk, admitted: bool) -> CommitResu
     if not preview.table.usable:
         raise ValidationError(preview.table.problems)
     items = [(p.cohort, p.data) for p in preview.rows if p.state == "new"]
-    written = students_import(items=items, by=user, admitted=admitted)
+    written = students_import(
+        items=items, by=user, admitted=admitted, confirm_link=confirm_link
+    )
     discard(token, user=user)
     return CommitResult(
         written=written,

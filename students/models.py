@@ -372,7 +372,8 @@ class Student(SearchTextMixin):
 
     @property
     def national_id(self) -> str:
-        return self.person.national_id
+        """The person's Egyptian national ID, or their first document's number."""
+        return self.person.document_number
 
     @property
     def institute(self):
@@ -381,7 +382,7 @@ class Student(SearchTextMixin):
     def refresh_search_text(self) -> None:
         person = self.person
         self.search_text = normalize_for_search(
-            person.name_ar, person.name_en, person.national_id, self.student_number
+            person.name_ar, person.name_en, person.document_number, self.student_number
         )
 
     def clean(self):

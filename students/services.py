@@ -28,9 +28,16 @@ from django.utils.translation import gettext_lazy
 
 from curriculum.models import YEARS_OF_STUDY, Course, CurriculumVersion
 from curriculum.services import curriculum_version_freeze
+from institutes import access
 from institutes.formatting import NumberParseError, parse_number
+from institutes.identity import DocumentInput
 from institutes.models import Institute
-from institutes.services import person_upsert
+from institutes.services import (
+    people_upsert_bulk,
+    person_find,
+    person_input,
+    person_upsert,
+)
 
 from .models import (
     Cohort,
@@ -148,17 +155,38 @@ def _event(
     return event
 
 
+def _student_exists_message(person, by) -> str:
+    """Name the existing record only to a user who may see it: to anyone else, say
+    only that the person is a student elsewhere."""
+    own = (
+        access.filter_for(Student.objects.filter(person=person), by, "view")
+        .select_related("cohort__institute")
+        .first()
+    )
+    if own is None:
+        return _("This person is already a student at another institute.")
+    return _(
+        "This person already has a student record (%(number)s, %(institute)s)."
+    ) % {
+        "number": own.student_number,
+        "institute": own.cohort.institute.name,
+    }
+
+
 @transaction.atomic
 def student_register(
     *,
     cohort: Cohort,
-    national_id: str,
+    national_id: str = "",
+    document: DocumentInput | None = None,
     name_ar: str,
     name_en: str = "",
     birth_date: datetime.date | None = None,
     sex: str | None = None,
+    nationality: str = "",
     phone: str = "",
     by=None,
+    confirm_link: bool = False,
     admitted: bool = False,
     student_number: str = "",
     note: str = "",
@@ -166,32 +194,41 @@ def student_register(
 ) -> Student:
     """Record an applicant (or, with `admitted=True`, an admitted student) in a cohort.
 
-    The person is found or created by national ID (the number is checked against the
-    birth date and sex). A person has at most one student record.
+    The person is found or created by identity document (`national_id` is shorthand
+    for an Egyptian national ID, checked against the birth date and sex) through
+    `person_upsert`, as `by`, with its identity rule. A person has at most one
+    student record.
     """
-    person = person_upsert(
+    typed = person_input(
+        document=document,
         national_id=national_id,
         name_ar=name_ar,
         name_en=name_en,
         birth_date=birth_date,
         sex=sex,
+    )
+    known = person_find(
+        document_type=typed.document.document_type,
+        country=typed.document.country,
+        number=typed.document.number,
+    )
+    # A second student record is refused before any linking is asked for.
+    if known is not None and Student.objects.filter(person=known).exists():
+        raise LifecycleError(_student_exists_message(known, by), code="student_exists")
+    person = person_upsert(
+        by=by,
+        document=document,
+        national_id=national_id,
+        name_ar=name_ar,
+        name_en=name_en,
+        birth_date=birth_date,
+        sex=sex,
+        nationality=nationality,
         phone=phone,
+        confirm_link=confirm_link,
     )
     if Student.objects.filter(person=person).exists():
-        existing = Student.objects.select_related("cohort__institute").get(
-            person=person
-        )
-        raise LifecycleError(
-            _(
-                "This national ID already has a student record (%(number)s, "
-                "%(institute)s)."
-            )
-            % {
-                "number": existing.student_number,
-                "institute": existing.cohort.institute.name,
-            },
-            code="student_exists",
-        )
+        raise LifecycleError(_student_exists_message(person, by), code="student_exists")
     if admitted:
         _ensure_seat(cohort)
     student = Student(
@@ -989,17 +1026,21 @@ def rollover_confirm(*, cohort: Cohort, academic_year: int, by=None) -> Rollover
 
 @transaction.atomic
 def students_import(
-    *, items: list[tuple[Cohort, dict]], by=None, admitted: bool = False
+    *,
+    items: list[tuple[Cohort, dict]],
+    by=None,
+    admitted: bool = False,
+    confirm_link: bool = False,
 ) -> int:
     """Register many checked rows at once (the import's confirm step), all or nothing.
 
     `items` are (cohort, fields) pairs already validated by `students.importing`:
-    national ID parsed, names present. A person who already exists (e.g. as staff)
-    is reused; one who already has a student record makes the whole import fail.
-    Returns the number of students created.
+    `fields["person"]` is the checked `PersonInput` (document, names). People are
+    found or created by `people_upsert_bulk` as `by`, with the person-identity rule
+    (`confirm_link` is the preview's confirmation for people recorded elsewhere);
+    one who already has a student record makes the whole import fail. Returns the
+    number of students created.
     """
-    from institutes.models import Person
-
     if not items:
         return 0
     for cohort in {c for c, _d in items}:
@@ -1007,46 +1048,26 @@ def students_import(
         if admitted:
             extra = sum(1 for c, _d in items if c.pk == cohort.pk)
             _ensure_seat(cohort, extra=extra)
-    numbers = [d["national_id"] for _c, d in items]
-    persons: dict[str, Person] = {}
-    for start in range(0, len(numbers), 500):
-        for person in Person.objects.filter(
-            national_id__in=numbers[start : start + 500]
-        ):
-            persons[person.national_id] = person
-    new_people = []
-    for _cohort, data in items:
-        if data["national_id"] in persons:
-            continue
-        name_ar = " ".join((data.get("name_ar") or "").split())
-        if not name_ar:
-            raise ValidationError(_("The Arabic full name is required."))
-        person = Person(
-            national_id=data["national_id"],
-            name_ar=name_ar,
-            name_en=" ".join((data.get("name_en") or "").split()),
-            birth_date=data["birth_date"],
-            sex=data["sex"],
-            phone=data.get("phone", ""),
-        )
-        person.refresh_search_text()
-        persons[person.national_id] = person
-        new_people.append(person)
-    Person.objects.bulk_create(new_people, batch_size=500)
-    if new_people and new_people[0].pk is None:  # backends without RETURNING
-        for person in Person.objects.filter(
-            national_id__in=[p.national_id for p in new_people]
-        ):
-            persons[person.national_id] = person
-    taken = set(
-        Student.objects.filter(person__in=[persons[n] for n in numbers]).values_list(
-            "person__national_id", flat=True
+    people = people_upsert_bulk(
+        by=by, items=[d["person"] for _c, d in items], confirm_link=confirm_link
+    )
+    persons = people
+    taken_ids = set(
+        Student.objects.filter(person__in=list(persons.values())).values_list(
+            "person_id", flat=True
         )
     )
-    if taken:
+    if taken_ids:
+        typed = sorted(
+            {
+                d["person"].document.number
+                for _c, d in items
+                if persons[d["person"].document.key].pk in taken_ids
+            }
+        )
         raise LifecycleError(
-            _("Some national IDs already have a student record: %(ids)s.")
-            % {"ids": "، ".join(sorted(taken)[:5])},
+            _("Some people already have a student record: %(ids)s.")
+            % {"ids": "، ".join(typed[:5])},
             code="student_exists",
         )
     next_seq: dict[int, tuple[str, int]] = {}
@@ -1068,7 +1089,7 @@ def students_import(
         prefix, seq = next_seq[cohort.pk]
         next_seq[cohort.pk] = (prefix, seq + 1)
         student = Student(
-            person=persons[data["national_id"]],
+            person=persons[data["person"].document.key],
             cohort=cohort,
             student_number=f"{prefix}-{seq:04d}",
             status=StudentStatus.ADMITTED if admitted else StudentStatus.APPLICANT,

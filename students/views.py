@@ -469,6 +469,7 @@ def student_import(request):
                 user=request.user,
                 cohort_pk=request.POST.get("cohort") or None,
                 admitted=request.POST.get("admitted") == "1",
+                confirm_link=request.POST.get("confirm_link") == "1",
             )
         except ValidationError as exc:
             for message in exc.messages:

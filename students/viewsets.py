@@ -28,10 +28,16 @@ from curriculum.services import curriculum_version_freeze
 from institutes import access
 from institutes.models import Institute
 from institutes.national_id import Governorate, Sex
+from institutes.person_forms import (
+    PERSON_DOCUMENT_PANELS,
+    IdentityRequestMessageMixin,
+    PersonFieldsMixin,
+)
 from institutes.plain_text import validate_visible_text
 from institutes.scoped_admin import (
     ScopedChooserViewSet,
     ScopedCreateView,
+    ScopedEditView,
     ScopedFilterSet,
     ScopedIndexView,
     ScopedInspectView,
@@ -155,18 +161,23 @@ PRINTED_TEXT_FIELDS = (
 )
 
 
-class StudentForm(WagtailAdminModelForm):
-    """The student record with the person's details (written through the services)."""
+class StudentForm(PersonFieldsMixin, WagtailAdminModelForm):
+    """The student record with the person's details (written through the services,
+    which apply the person-identity rule as the signed-in user)."""
 
-    national_id = forms.CharField(label=_("National ID"), max_length=20)
     name_ar = forms.CharField(label=_("Full name (Arabic)"), max_length=200)
     name_en = forms.CharField(
         label=_("Full name (Latin)"), max_length=200, required=False
     )
     birth_date = forms.DateField(
-        label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date of birth"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Taken from an Egyptian national ID when left empty."),
     )
-    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    sex = forms.ChoiceField(
+        label=_("Sex"), choices=[("", "—"), *Sex.choices], required=False
+    )
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
 
     class Meta:
@@ -196,9 +207,9 @@ class StudentForm(WagtailAdminModelForm):
                 self.fields[name].validators.append(validate_visible_text)
         if self.instance.pk:
             person = self.instance.person
-            for name in ("national_id", "name_ar", "name_en", "birth_date", "sex"):
+            self.initial_person(person)
+            for name in ("name_ar", "name_en", "birth_date", "sex", "phone"):
                 self.initial.setdefault(name, getattr(person, name))
-            self.initial.setdefault("phone", person.phone)
 
     def clean_student_number(self):
         number = (self.cleaned_data.get("student_number") or "").strip()
@@ -208,27 +219,19 @@ class StudentForm(WagtailAdminModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        from institutes.national_id import parse_national_id
+        person = self.clean_person(
+            user=getattr(self, "for_user", None),
+            current=self.instance.person if self.instance.pk else None,
+        )
+        if person is not None:
+            from .services import _student_exists_message
 
-        if cleaned.get("national_id"):
-            try:
-                parsed = parse_national_id(
-                    cleaned["national_id"],
-                    birth_date=cleaned.get("birth_date"),
-                    sex=cleaned.get("sex"),
+            clash = Student.objects.filter(person=person).exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error(
+                    "document_number",
+                    _student_exists_message(person, getattr(self, "for_user", None)),
                 )
-            except ValidationError as exc:
-                self.add_error("national_id", exc)
-            else:
-                cleaned["national_id"] = parsed.number
-                clash = Student.objects.filter(
-                    person__national_id=parsed.number
-                ).exclude(pk=self.instance.pk)
-                if clash.exists():
-                    self.add_error(
-                        "national_id",
-                        _("This national ID already has a student record."),
-                    )
         return cleaned
 
     @transaction.atomic
@@ -236,10 +239,9 @@ class StudentForm(WagtailAdminModelForm):
         from .services import student_register
 
         data = self.cleaned_data
-        person_fields = {
-            k: data.get(k)
-            for k in ("national_id", "name_ar", "name_en", "birth_date", "sex", "phone")
-        }
+        person_fields = self.person_fields()
+        person_fields["phone"] = data.get("phone") or ""
+        user = getattr(self, "for_user", None)
         if self.instance.pk is None:
             details = {
                 k: data.get(k)
@@ -248,13 +250,12 @@ class StudentForm(WagtailAdminModelForm):
             }
             details["student_number"] = data.get("student_number") or ""
             self.instance = student_register(
-                cohort=data["cohort"],
-                by=getattr(self, "for_user", None),
-                **person_fields,
-                **details,
+                cohort=data["cohort"], by=user, **person_fields, **details
             )
+            self.identity_change_request = self.instance.person.identity_change_request
             return self.instance
-        person = person_upsert(**person_fields)
+        person = person_upsert(by=user, current=self.instance.person, **person_fields)
+        self.identity_change_request = person.identity_change_request
         student = super().save(commit=False)
         student.student_number = (
             data.get("student_number") or self.initial.get("student_number") or ""
@@ -294,7 +295,13 @@ class StudentIndexView(ScopedIndexView):
         return columns
 
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("person", "cohort__institute")
+        # Documents for the number column of people without an Egyptian national ID.
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("person", "cohort__institute")
+            .prefetch_related("person__documents")
+        )
 
     @cached_property
     def header_buttons(self):
@@ -319,11 +326,15 @@ class CohortIndexView(ScopedIndexView):
         )
 
 
-class StudentCreateView(ScopedCreateView):
+class StudentCreateView(IdentityRequestMessageMixin, ScopedCreateView):
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
         form.for_user = self.request.user
         return form
+
+
+class StudentEditView(IdentityRequestMessageMixin, ScopedEditView):
+    pass
 
 
 class StudentPageView(ScopedInspectView):
@@ -378,6 +389,7 @@ class StudentViewSet(ScopedModelViewSet):
     search_fields = ["search_text"]
     index_view_class = StudentIndexView
     add_view_class = StudentCreateView
+    edit_view_class = StudentEditView
     inspect_view_class = StudentPageView
     list_per_page = 50
     ordering = ["student_number"]
@@ -439,13 +451,8 @@ class StudentViewSet(ScopedModelViewSet):
             MultiFieldPanel(
                 [
                     FieldRowPanel([FieldPanel("name_ar"), FieldPanel("name_en")]),
-                    FieldRowPanel(
-                        [
-                            FieldPanel("national_id"),
-                            FieldPanel("birth_date"),
-                            FieldPanel("sex"),
-                        ]
-                    ),
+                    *PERSON_DOCUMENT_PANELS,
+                    FieldRowPanel([FieldPanel("birth_date"), FieldPanel("sex")]),
                     FieldPanel("phone"),
                 ],
                 heading=_("Person"),

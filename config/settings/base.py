@@ -231,6 +231,15 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("ar", "العربية"), ("en", "English")]
 WAGTAIL_LOCALIZE_DEFAULT_LANGUAGE = "ar"
 
+# --- People ----------------------------------------------------------------------
+# The country whose citizens are "nationals" on the staff dashboards, and the identity
+# document forms and imports offer first (an Omani deployment: "OM" and
+# "om_civil_number"). See docs/people.md.
+IDENTITY_DEFAULT_COUNTRY = os.environ.get("IDENTITY_DEFAULT_COUNTRY", "EG")
+IDENTITY_DEFAULT_DOCUMENT_TYPE = os.environ.get(
+    "IDENTITY_DEFAULT_DOCUMENT_TYPE", "eg_national_id"
+)
+
 # --- Static and media ------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static_collected"))

@@ -60,7 +60,8 @@ def test_national_id_must_match_birth_date(cohort):
             birth_date=datetime.date(2009, 5, 18),
             sex="f",
         )
-    assert info.value.code == "national_id_birth_date_mismatch"
+    (error,) = info.value.error_dict["document_number"]
+    assert error.code == "national_id_birth_date_mismatch"
 
 
 def test_cannot_enrol_an_applicant_before_admission(cohort):

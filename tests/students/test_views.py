@@ -251,7 +251,8 @@ def test_student_add_form_checks_the_national_id_against_birth_date(
     number = national_id_for(__import__("datetime").date(2009, 5, 17), "f", serial=77)
     data = {
         "cohort": cohort.pk,
-        "national_id": number,
+        "document_type": "eg_national_id",
+        "document_number": number,
         "name_ar": "منى أحمد",
         "birth_date": "2009-05-18",
         "sex": "f",
@@ -259,7 +260,7 @@ def test_student_add_form_checks_the_national_id_against_birth_date(
     }
     response = client.post(url, data)
     assert response.status_code == 200
-    assert "national_id" in response.context["form"].errors
+    assert "document_number" in response.context["form"].errors
     data["birth_date"] = "2009-05-17"
     response = client.post(url, data)
     assert response.status_code == 302, response.context["form"].errors

@@ -15,7 +15,9 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from institutes.identity import CheckedDocument, DocumentType
 from institutes.models import Person, Specialty
+from institutes.services import PersonInput, people_upsert_bulk
 
 from .compliance import add_months, status_sync, topic_requires
 from .factories import make_national_id
@@ -215,15 +217,19 @@ def _make_staff(ctx, rng, today) -> list[StaffMember]:
                 serial += 1
                 national_id = make_national_id(birth, sex, "29", serial)
             existing_ids.add(national_id)
-            person = Person(
-                national_id=national_id,
-                name_ar=f"{first[0]} {father[0]} {last[0]}",
-                name_en=f"{first[1]} {father[1]} {last[1]}",
-                birth_date=birth,
-                sex=sex,
+            people.append(
+                PersonInput(
+                    document=CheckedDocument(
+                        DocumentType.EGYPTIAN_NATIONAL_ID,
+                        "EG",
+                        national_id,
+                        birth_date=birth,
+                        sex=sex,
+                    ),
+                    name_ar=f"{first[0]} {father[0]} {last[0]}",
+                    name_en=f"{first[1]} {father[1]} {last[1]}",
+                )
             )
-            person.refresh_search_text()
-            people.append(person)
             if rng.random() < 0.06:
                 hired = today - datetime.timedelta(days=rng.randint(5, 80))
             else:
@@ -248,13 +254,10 @@ def _make_staff(ctx, rng, today) -> list[StaffMember]:
                 phone=f"010{rng.randint(10000000, 99999999)}",
             )
             members.append(member)
-    Person.objects.bulk_create(people, batch_size=500)
-    saved = {
-        p.national_id: p
-        for p in Person.objects.filter(national_id__in=[p.national_id for p in people])
-    }
+    # Through the person service like any import (no one's identity is changed).
+    saved = people_upsert_bulk(by=None, items=people)
     for person, member in zip(people, members, strict=True):
-        member.person = saved[person.national_id]
+        member.person = saved[person.document.key]
         member.search_text = ""
         member.refresh_search_text()
     StaffMember.objects.bulk_create(members, batch_size=500)
@@ -296,6 +299,8 @@ def _hire_graduates(ctx, today) -> list[StaffMember]:
     for n, person in enumerate(graduates, start=1):
         hired.append(
             staff_member_save(
+                by=None,
+                confirm_link=True,  # the graduate's own person record, names unchanged
                 national_id=person.national_id,
                 name_ar=person.name_ar,
                 name_en=person.name_en,

@@ -7,7 +7,11 @@ import factory
 
 from django.utils import timezone
 
-from institutes.factories import HospitalFactory, scope_sample
+from institutes.factories import (
+    HospitalFactory,
+    egyptian_national_id_document,
+    scope_sample,
+)
 from institutes.models import Person
 
 from .models import (
@@ -50,6 +54,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     )
     name_ar = factory.Sequence(lambda n: f"موظفة رقم {n}")
     name_en = factory.Sequence(lambda n: f"Employee {n}")
+    document = factory.PostGeneration(egyptian_national_id_document)
 
     @factory.lazy_attribute
     def birth_date(self):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +10,8 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from institutes.formatting import TypedDecimalField
 from institutes.models import Specialty
-from institutes.national_id import clean_national_id_input, parse_national_id
+from institutes.national_id import Sex
+from institutes.person_forms import PersonFieldsMixin
 from institutes.plain_text import validate_visible_text
 
 from .models import JobCategory, StaffMember, Topic
@@ -28,17 +28,24 @@ STAFF_FIELDS = (
     "email",
     "phone",
     "is_active",
+    "employment_type",
 )
 
 
-class StaffMemberForm(WagtailAdminModelForm):
-    """A staff member with the person's identity: saved through `staff_member_save`."""
+class StaffMemberForm(PersonFieldsMixin, WagtailAdminModelForm):
+    """A staff member with the person's identity: saved through `staff_member_save`,
+    which applies the person-identity rule as the signed-in user."""
 
-    national_id = forms.CharField(label=_("national ID"), max_length=20)
     birth_date = forms.DateField(
         label=_("date of birth"),
         required=False,
-        help_text=_("Taken from the national ID when left empty."),
+        help_text=_("Taken from an Egyptian national ID when left empty."),
+    )
+    sex = forms.ChoiceField(
+        label=_("sex"),
+        choices=[("", "—"), *Sex.choices],
+        required=False,
+        help_text=_("Taken from an Egyptian national ID when left empty."),
     )
     name_ar = forms.CharField(label=_("full name (Arabic)"), max_length=200)
     name_en = forms.CharField(
@@ -53,38 +60,32 @@ class StaffMemberForm(WagtailAdminModelForm):
                 self.fields[name].validators.append(validate_visible_text)
         person = self.instance.person if self.instance.person_id else None
         if person is not None and not self.is_bound:
+            self.initial_person(person)
             self.initial.update(
-                national_id=person.national_id,
                 birth_date=person.birth_date,
+                sex=person.sex,
                 name_ar=person.name_ar,
                 name_en=person.name_en,
             )
 
-    def clean_national_id(self):
-        value = clean_national_id_input(self.cleaned_data["national_id"])
-        parse_national_id(value)
-        return value
-
     def clean(self):
         cleaned = super().clean()
-        number, born = cleaned.get("national_id"), cleaned.get("birth_date")
-        if number and born:
-            try:
-                parse_national_id(number, birth_date=born)
-            except ValidationError as exc:
-                self.add_error("birth_date", exc)
+        self.clean_person(
+            user=getattr(self, "for_user", None),
+            current=self.instance.person if self.instance.person_id else None,
+        )
         return cleaned
 
     def save(self, commit=True):
         data = self.cleaned_data
-        return staff_member_save(
+        staff = staff_member_save(
             staff=self.instance,
-            national_id=data["national_id"],
-            name_ar=data["name_ar"],
-            name_en=data.get("name_en", ""),
-            birth_date=data.get("birth_date"),
+            by=getattr(self, "for_user", None),
+            **self.person_fields(),
             **{name: data[name] for name in STAFF_FIELDS if name in data},
         )
+        self.identity_change_request = staff.person.identity_change_request
+        return staff
 
 
 class TopicForm(WagtailAdminModelForm):

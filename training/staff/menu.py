@@ -42,6 +42,12 @@ def compliance_menu_item():
                 icon_name="warning",
                 order=400,
             ),
+            TrainingMenuItem(
+                _("Staffing: share of nationals"),
+                reverse_lazy("training_staffing_nationality"),
+                icon_name="group",
+                order=500,
+            ),
         ]
     )
 

@@ -22,6 +22,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from institutes.access import AccessRule, Paths
 from institutes.bilingual import localized
 from institutes.models import SearchTextMixin, Specialty
+from institutes.person_forms import PERSON_DOCUMENT_PANELS
 
 
 class JobCategory(models.TextChoices):
@@ -31,6 +32,12 @@ class JobCategory(models.TextChoices):
     TECHNICIAN = "technician", _("Technician")
     ADMINISTRATIVE = "administrative", _("Administrative")
     SUPPORT = "support", _("Support services")
+
+
+class EmploymentType(models.TextChoices):
+    PERMANENT = "permanent", _("Permanent")
+    CONTRACTED = "contracted", _("Contracted")
+    VISITING_TRAINER = "visiting_trainer", _("Visiting trainer")
 
 
 HOSPITAL_SCOPE = AccessRule.same(hospital=("hospital",))
@@ -68,6 +75,12 @@ class StaffMember(SearchTextMixin):
         _("job category"), max_length=20, choices=JobCategory.choices
     )
     job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    employment_type = models.CharField(
+        _("employment type"),
+        max_length=20,
+        choices=EmploymentType.choices,
+        default=EmploymentType.PERMANENT,
+    )
     hire_date = models.DateField(_("hire date"))
     manager = models.ForeignKey(
         "self",
@@ -94,7 +107,8 @@ class StaffMember(SearchTextMixin):
     panels = [
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("national_id"), FieldPanel("birth_date")]),
+                *PERSON_DOCUMENT_PANELS,
+                FieldRowPanel([FieldPanel("birth_date"), FieldPanel("sex")]),
                 FieldRowPanel([FieldPanel("name_ar"), FieldPanel("name_en")]),
             ],
             heading=_("Person"),
@@ -104,6 +118,7 @@ class StaffMember(SearchTextMixin):
                 FieldRowPanel([FieldPanel("hospital"), FieldPanel("ward")]),
                 FieldRowPanel([FieldPanel("employee_number"), FieldPanel("hire_date")]),
                 FieldRowPanel([FieldPanel("job_category"), FieldPanel("job_title")]),
+                FieldPanel("employment_type"),
                 FieldPanel("manager"),
                 FieldRowPanel([FieldPanel("email"), FieldPanel("phone")]),
                 FieldPanel("is_active"),
@@ -142,7 +157,12 @@ class StaffMember(SearchTextMixin):
 
     @property
     def national_id(self) -> str:
-        return self.person.national_id if self.person_id else ""
+        """The person's Egyptian national ID, or their first document's number."""
+        return self.person.document_number if self.person_id else ""
+
+    @property
+    def nationality(self) -> str:
+        return self.person.nationality if self.person_id else ""
 
     @property
     def name(self) -> str:

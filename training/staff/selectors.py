@@ -9,7 +9,7 @@ takes the requesting user and scopes through `institutes.access`.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -326,3 +326,75 @@ def session_with_people(session_id: int, user) -> TrainingSession:
     return get_object_or_404(
         sessions_for(user).prefetch_related(Prefetch("trainers")), pk=session_id
     )
+
+
+@dataclass
+class StaffingFigures:
+    """Active staff of one hospital or department: how many, and how many nationals."""
+
+    key: dict
+    total: int = 0
+    nationals: int = 0
+    by_employment: dict = field(default_factory=dict)
+
+    @property
+    def share(self) -> float | None:
+        """Share of nationals in percent (one decimal), None when nobody is counted."""
+        if not self.total:
+            return None
+        return round(100 * self.nationals / self.total, 1)
+
+
+def staffing_by_nationality(*, user) -> dict:
+    """Active staff per hospital and department with the share of nationals (the
+    deployment's `IDENTITY_DEFAULT_COUNTRY`), and per employment type.
+
+    One aggregate query grouped by hospital, department and employment type, scoped by
+    the access module; names come from two small lookups.
+    """
+    from django.conf import settings
+
+    national = Q(person__nationality=settings.IDENTITY_DEFAULT_COUNTRY)
+    groups = (
+        access.filter_for(StaffMember.objects.filter(is_active=True), user, "view")
+        .values("hospital_id", "ward_id", "employment_type")
+        .annotate(total=Count("pk"), nationals=Count("pk", filter=national))
+        .order_by()
+    )
+    hospitals = {h.pk: h for h in access.hospitals_for(user)}
+    wards = {w.pk: w for w in access.wards_for(user)}
+    by_hospital: dict[int, StaffingFigures] = {}
+    by_ward: dict[tuple, StaffingFigures] = {}
+    total = StaffingFigures(key={})
+    for row in groups:
+        hospital = hospitals.get(row["hospital_id"])
+        if hospital is None:
+            continue
+        h = by_hospital.setdefault(
+            hospital.pk, StaffingFigures(key={"hospital": hospital})
+        )
+        w = by_ward.setdefault(
+            (hospital.pk, row["ward_id"]),
+            StaffingFigures(
+                key={"hospital": hospital, "ward": wards.get(row["ward_id"])}
+            ),
+        )
+        for target in (h, w, total):
+            target.total += row["total"]
+            target.nationals += row["nationals"]
+            kind = row["employment_type"]
+            target.by_employment[kind] = (
+                target.by_employment.get(kind, 0) + row["total"]
+            )
+    hospital_rows = sorted(
+        by_hospital.values(), key=lambda f: f.key["hospital"].name_ar
+    )
+    ward_rows = sorted(
+        by_ward.values(),
+        key=lambda f: (
+            f.key["hospital"].name_ar,
+            f.key["ward"] is None,
+            f.key["ward"].name_ar if f.key["ward"] else "",
+        ),
+    )
+    return {"total": total, "by_hospital": hospital_rows, "by_ward": ward_rows}

@@ -17,6 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from institutes.formatting import NumberParseError, parse_number, western_digits
+from institutes.identity import DocumentInput
 from institutes.services import person_upsert
 
 from .compliance import status_sync, topic_affected_staff_ids
@@ -46,24 +47,35 @@ INLINE_RECOMPUTE_LIMIT = 2000
 def staff_member_save(
     *,
     staff: StaffMember | None = None,
-    national_id: str,
+    by=None,
+    national_id: str = "",
+    document: DocumentInput | None = None,
     name_ar: str,
     name_en: str = "",
     birth_date: datetime.date | None = None,
     sex: str | None = None,
+    nationality: str = "",
+    confirm_link: bool = False,
     **fields,
 ) -> StaffMember:
-    """Create or update a staff member; the person is found or created by national ID.
+    """Create or update a staff member as `by`; the person is found or created by
+    identity document (`national_id` is shorthand for an Egyptian national ID) through
+    `person_upsert`, with its identity rule.
 
     `fields` are StaffMember fields (hospital, ward, employee_number, job_category,
-    hire_date, manager, email, phone, is_active, job_title).
+    employment_type, hire_date, manager, email, phone, is_active, job_title).
     """
     person = person_upsert(
+        by=by,
+        document=document,
         national_id=national_id,
         name_ar=name_ar,
         name_en=name_en,
         birth_date=birth_date,
         sex=sex,
+        nationality=nationality,
+        current=staff.person if staff is not None and staff.person_id else None,
+        confirm_link=confirm_link,
     )
     staff = staff or StaffMember()
     staff.person = person

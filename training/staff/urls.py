@@ -16,6 +16,7 @@ from .views import (
     session_sign_in_sheet,
     staff_import,
     staff_record_view,
+    staffing_nationality,
 )
 
 urlpatterns = [
@@ -60,4 +61,9 @@ urlpatterns = [
         name="training_compliance_national",
     ),
     path("compliance/people/", compliance_people, name="training_compliance_people"),
+    path(
+        "staffing/nationality/",
+        staffing_nationality,
+        name="training_staffing_nationality",
+    ),
 ]

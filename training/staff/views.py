@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from institutes import access
 from institutes.formatting import NumberParseError, parse_number
 from institutes.listing import OperationalListView
+from institutes.spreadsheets import spreadsheet_response
 
 from .compliance import State
 from .filters import StaffToTrainFilter
@@ -545,6 +546,62 @@ def compliance_national(request):
     return render(request, "training/staff/compliance_national.html", context)
 
 
+def staffing_nationality(request):
+    """Active staff per hospital and department with the share of nationals and the
+    employment types; exportable (CSV, XLSX)."""
+    from django.conf import settings
+
+    from institutes.identity import Country
+
+    from .models import EmploymentType
+    from .selectors import staffing_by_nationality
+
+    _require_any_training_role(request.user)
+    data = staffing_by_nationality(user=request.user)
+    country = settings.IDENTITY_DEFAULT_COUNTRY
+    country_label = Country(country).label if country in Country.values else country
+    kinds = EmploymentType.choices
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        headers = [
+            _("Hospital"),
+            _("Department / ward"),
+            _("Active staff"),
+            _("Nationals (%(country)s)") % {"country": country_label},
+            _("Share of nationals (%)"),
+            *[label for _v, label in kinds],
+        ]
+        rows = (
+            [
+                fig.key["hospital"].name,
+                fig.key["ward"].name if fig.key["ward"] else _("No department"),
+                fig.total,
+                fig.nationals,
+                fig.share,
+                *[fig.by_employment.get(value, 0) for value, _l in kinds],
+            ]
+            for fig in data["by_ward"]
+        )
+        return spreadsheet_response(
+            filename=f"staffing-nationality-{timezone.localdate():%Y%m%d}",
+            headers=headers,
+            rows=rows,
+            fmt=export,
+        )
+    for fig in (*data["by_hospital"], *data["by_ward"], data["total"]):
+        fig.employment = [(label, fig.by_employment.get(v, 0)) for v, label in kinds]
+    return render(
+        request,
+        "training/staff/staffing_nationality.html",
+        {
+            "page_title": _("Staffing: share of nationals"),
+            "country": country_label,
+            "kinds": kinds,
+            **data,
+        },
+    )
+
+
 class StaffToTrainView(OperationalListView):
     """Who is expired, due or never trained: filterable, exportable (CSV, XLSX)."""
 
@@ -610,10 +667,14 @@ def staff_import(request):
             else:
                 raise ValidationError(_("Choose the file to import."))
             preview = staff_import_preview(
-                data=data, filename=filename, hospital=hospital
+                data=data, filename=filename, hospital=hospital, user=request.user
             )
             if "confirm" in request.POST and preview.table.usable:
-                result = staff_import_commit(preview=preview)
+                result = staff_import_commit(
+                    preview=preview,
+                    by=request.user,
+                    confirm_link=request.POST.get("confirm_link") == "1",
+                )
                 if form.cleaned_data["token"]:
                     discard(form.cleaned_data["token"], user=request.user)
                 messages.success(

@@ -13,6 +13,7 @@ from wagtail.admin.widgets import HeaderButton
 
 from institutes import access
 from institutes.models import Hospital, Specialty, Ward
+from institutes.person_forms import IdentityRequestMessageMixin
 from institutes.scoped_admin import (
     ScopedChooserViewSet,
     ScopedCreateView,
@@ -71,6 +72,14 @@ class StaffIndexView(ScopedIndexView):
         return buttons
 
 
+class StaffCreateView(IdentityRequestMessageMixin, ScopedCreateView):
+    pass
+
+
+class StaffEditView(IdentityRequestMessageMixin, ScopedEditView):
+    pass
+
+
 class StaffMemberViewSet(ScopedModelViewSet):
     name = "training_staff"
     model = StaffMember
@@ -78,6 +87,8 @@ class StaffMemberViewSet(ScopedModelViewSet):
     menu_label = _("Staff")
     add_to_admin_menu = False
     index_view_class = StaffIndexView
+    add_view_class = StaffCreateView
+    edit_view_class = StaffEditView
     filterset_class = StaffFilterSet
     search_fields = ["search_text"]
     edit_handler = ObjectList(StaffMember.panels, base_form_class=StaffMemberForm)
@@ -133,7 +144,7 @@ class StaffMemberViewSet(ScopedModelViewSet):
     def get_queryset(self, request):
         return StaffMember.objects.select_related(
             "person", "hospital", "ward__hospital"
-        )
+        ).prefetch_related("person__documents")
 
 
 class TopicFilterSet(ScopedFilterSet):

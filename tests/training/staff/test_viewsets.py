@@ -26,12 +26,14 @@ def test_trainer_adds_staff_reusing_the_person_record(world, client):
     response = client.post(
         reverse("training_staff:add"),
         {
-            "national_id": graduate.national_id,
+            "document_type": "eg_national_id",
+            "document_number": graduate.national_id,
             "name_ar": graduate.name_ar,
             "name_en": "",
             "hospital": world.a.hospital.pk,
             "employee_number": "N-1",
             "job_category": "nurse",
+            "employment_type": "permanent",
             "hire_date": "2024-01-01",
             "is_active": "on",
         },
@@ -48,7 +50,8 @@ def test_bad_national_id_is_refused_with_a_message(world, client):
     response = client.post(
         reverse("training_staff:add"),
         {
-            "national_id": "12345",
+            "document_type": "eg_national_id",
+            "document_number": "12345",
             "name_ar": "اسم",
             "hospital": world.a.hospital.pk,
             "employee_number": "N-2",
@@ -57,7 +60,7 @@ def test_bad_national_id_is_refused_with_a_message(world, client):
         },
     )
     assert response.status_code == 200
-    assert "national_id" in response.context["form"].errors
+    assert "document_number" in response.context["form"].errors
     assert not StaffMember.objects.exists()
 
 

@@ -1,0 +1,14 @@
+"""Admin URLs of the base app (mounted under /admin/people/)."""
+
+from django.urls import path
+
+from . import identity_views as views
+
+urlpatterns = [
+    path("identity-changes/", views.identity_changes, name="identity_changes"),
+    path(
+        "identity-changes/<int:pk>/decide/",
+        views.identity_change_decision,
+        name="identity_change_decision",
+    ),
+]
