@@ -369,7 +369,6 @@ def document_file_missing(document: IssuedDocument) -> bool:
     return not document.pdf.name or not document.pdf.storage.exists(document.pdf.name)
 
 
-@transaction.atomic
 def document_rerender(*, document: IssuedDocument, rendered_by) -> IssuedDocument:
     """Render again the PDF of a document whose stored file is missing.
 
@@ -378,9 +377,11 @@ def document_rerender(*, document: IssuedDocument, rendered_by) -> IssuedDocumen
     the record's own data (marks, hours) is read as it is now. The new file's
     checksum replaces the old one. Only someone allowed to issue the document may
     do it, and only when the file is really gone (a present file is never replaced:
-    a correction is a re-issue).
+    a correction is a re-issue). Renders outside any lock, like an issue; the
+    file and the register row are written under the row's lock, and if someone
+    else rendered it in the meantime, theirs is kept.
     """
-    doc = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+    doc = IssuedDocument.objects.get(pk=document.pk)
     kind = get_kind(doc.kind)
     achievement = kind.achievements().get(pk=doc.achievement_id)
     _check_may_issue(rendered_by, kind, achievement)
@@ -388,17 +389,16 @@ def document_rerender(*, document: IssuedDocument, rendered_by) -> IssuedDocumen
         raise ValidationError(
             _("The file of this document is there; nothing was rendered again.")
         )
-    prepared = document_prepare(
-        kind=kind,
-        achievement=achievement,
-        language=doc.language,
-        digits=doc.digits,
-        issued_on=timezone.localdate(doc.issued_at),
-        serial_number=doc.serial_number,
-        code=doc.code,
-    )
     prepared = dataclasses.replace(
-        prepared,
+        document_prepare(
+            kind=kind,
+            achievement=achievement,
+            language=doc.language,
+            digits=doc.digits,
+            issued_on=timezone.localdate(doc.issued_at),
+            serial_number=doc.serial_number,
+            code=doc.code,
+        ),
         serial=doc.serial,
         holder_name_ar=doc.holder_name_ar,
         holder_name_en=doc.holder_name_en,
@@ -407,12 +407,16 @@ def document_rerender(*, document: IssuedDocument, rendered_by) -> IssuedDocumen
         valid_until=doc.valid_until,
     )
     rendered = render_documents([prepared]).documents[0]
-    if not doc.pdf.name:
-        doc.pdf.name = doc.pdf.field.generate_filename(doc, f"{doc.code}.pdf")
-    store_pdf(doc, rendered.pdf)
-    doc.sha256 = rendered.sha256
-    doc.page_count = rendered.pages
-    doc.save(update_fields=["pdf", "sha256", "page_count"])
+    with transaction.atomic():
+        doc = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+        if not document_file_missing(doc):
+            return doc  # rendered by someone else meanwhile
+        if not doc.pdf.name:
+            doc.pdf.name = doc.pdf.field.generate_filename(doc, f"{doc.code}.pdf")
+        store_pdf(doc, rendered.pdf)
+        doc.sha256 = rendered.sha256
+        doc.page_count = rendered.pages
+        doc.save(update_fields=["pdf", "sha256", "page_count"])
     logger.info(
         "document %s: missing PDF rendered again by %s",
         doc.serial,

@@ -26,14 +26,18 @@ from __future__ import annotations
 import importlib
 import re
 from dataclasses import dataclass, field
+from importlib import import_module
 
 import pytest
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.admin.utils import quote
+from django.contrib.auth import login
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.db.models import Model
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
@@ -372,9 +376,16 @@ def _door_ids(door: Door, data: WalkData) -> list[str] | None:
 
 
 def _client(user) -> Client:
+    """A client signed in as `user` through a request that has a client address
+    (Client.force_login signs in through a request without one)."""
     access.forget_scope(user)
     client = Client()
-    client.force_login(user)
+    request = HttpRequest()
+    request.META["REMOTE_ADDR"] = "127.0.0.1"
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore()
+    login(request, user, "django.contrib.auth.backends.ModelBackend")
+    request.session.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = request.session.session_key
     return client
 
 
