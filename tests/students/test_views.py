@@ -283,7 +283,10 @@ def test_student_add_form_refuses_invisible_characters_in_printed_fields(
     number = national_id_for(datetime.date(2009, 5, 17), "f", serial=78)
     data = {
         "cohort": cohort.pk,
-        "national_id": number,
+        "document_type": "eg_national_id",
+        "document_number": number,
+        "document_country": "EG",
+        "nationality": "EG",
         "name_ar": "منى \u202eدمحأ",
         "birth_date": "2009-05-17",
         "sex": "f",

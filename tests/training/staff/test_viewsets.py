@@ -69,11 +69,15 @@ def test_staff_form_refuses_a_bidi_override_in_the_name(world, client):
 
     client.force_login(world.a.trainer)
     data = {
-        "national_id": national_id_for(datetime.date(1990, 3, 4), "f", serial=31),
+        "document_type": "eg_national_id",
+        "document_number": national_id_for(datetime.date(1990, 3, 4), "f", serial=31),
+        "document_country": "EG",
+        "nationality": "EG",
         "name_ar": "سارة \u202eيلع",
         "hospital": world.a.hospital.pk,
         "employee_number": "N-3",
         "job_category": "nurse",
+        "employment_type": "permanent",
         "hire_date": "2024-01-01",
         "is_active": "on",
     }
