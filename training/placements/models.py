@@ -810,6 +810,99 @@ class PlacementEvaluation(models.Model):
         return sum(getattr(self, name) for name, _label in RUBRIC) / len(RUBRIC)
 
 
+class RecordedClinicalYear(models.Model):
+    """A year of clinical training done before placements were managed here, as the
+    registrar records it from the paper register: the approved hours and the
+    competencies signed off, with the evidence (register, page), who and when.
+
+    Recorded on the student's clinical record (Clinical placements → a student →
+    "Record a past year") or imported from a spreadsheet. Never edited: a correction
+    is a new row that `replaces` the previous one, which stays (no longer current).
+    The totals count with the approved hours and sign-offs in promotion and
+    graduation (see docs/placements.md, "Not tracked").
+    """
+
+    student = models.ForeignKey(
+        "students.Student",
+        verbose_name=_("student"),
+        on_delete=models.PROTECT,
+        related_name="recorded_clinical_years",
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year of study"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    hours = models.DecimalField(
+        _("approved clinical hours"),
+        max_digits=6,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(2000)],
+    )
+    competencies = models.ManyToManyField(
+        "curriculum.Competency",
+        verbose_name=_("competencies signed off"),
+        blank=True,
+        related_name="+",
+    )
+    evidence = models.TextField(
+        _("evidence"),
+        help_text=_("Where the figures come from, e.g. the register and its page."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    is_current = models.BooleanField(_("current"), default=True)
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name=_("replaces"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+    )
+
+    access_rule = AccessRule.same(institute=("student__cohort__institute",))
+
+    class Meta:
+        verbose_name = _("recorded past clinical year")
+        verbose_name_plural = _("recorded past clinical years")
+        ordering = ["student", "year", "recorded_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "year"],
+                condition=Q(is_current=True),
+                name="recorded_clinical_year_one_current",
+                violation_error_message=_(
+                    "This year is already recorded for the student; record a "
+                    "correction instead."
+                ),
+            ),
+            models.CheckConstraint(
+                name="recorded_clinical_year_in_programme",
+                condition=Q(year__gte=1, year__lte=5),
+                violation_error_message=_("The year of study is 1 to 5."),
+            ),
+            models.CheckConstraint(
+                name="recorded_clinical_year_hours_range",
+                condition=Q(hours__gte=0, hours__lte=2000),
+                violation_error_message=_("The hours are 0 to 2000."),
+            ),
+            models.CheckConstraint(
+                name="recorded_clinical_year_has_evidence",
+                condition=~Q(evidence=""),
+                violation_error_message=_(
+                    "Say where the figures come from (the evidence)."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} Y{self.year}: {self.hours}"
+
+
 __all__ = [
     "ACTIVE_PLACEMENT",
     "BlockWard",
@@ -825,6 +918,7 @@ __all__ = [
     "PlacementStatus",
     "PlacementStatusChange",
     "RUBRIC",
+    "RecordedClinicalYear",
     "RotationBlock",
     "SHIFT_HOURS",
     "SIGNED_OFF_LEVELS",

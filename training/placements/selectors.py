@@ -26,6 +26,7 @@ from .models import (
     PlacementDay,
     PlacementEvaluation,
     PlacementStatus,
+    RecordedClinicalYear,
     RotationBlock,
     Shift,
     WardShiftLoad,
@@ -236,6 +237,8 @@ def pending_hours(user) -> QuerySet[ClinicalHours]:
 class CompetencyLine:
     competency: object
     history: list[CompetencySignOff] = field(default_factory=list)
+    #: Signed off according to a recorded past year (the paper register).
+    recorded: bool = False
 
     @property
     def current(self) -> CompetencySignOff | None:
@@ -246,7 +249,9 @@ class CompetencyLine:
     @property
     def signed_off(self) -> bool:
         current = self.current
-        return current is not None and current.level in SIGNED_OFF_LEVELS
+        if current is not None:
+            return current.level in SIGNED_OFF_LEVELS
+        return self.recorded
 
 
 @dataclass
@@ -259,6 +264,12 @@ class ClinicalYear:
     competencies: list[CompetencyLine]
     placements: list[Placement]
     evaluations: list[PlacementEvaluation]
+    #: The registrar's record of the year from the paper register, if any; its
+    #: hours are included in `approved_hours`.
+    recorded: RecordedClinicalYear | None = None
+    #: Whether the year is checked for promotion and graduation: the cohort has a
+    #: rotation block for it, or a past record exists (see `tracked_years`).
+    tracked: bool = True
 
     @property
     def hours_met(self) -> bool:
@@ -333,19 +344,49 @@ def clinical_record(student, years: list[int] | None = None) -> list[ClinicalYea
         .order_by("placement__start_date", "kind")
     ):
         evaluations[e.placement.block.year].append(e)
+    recorded = {
+        r.year: r
+        for r in RecordedClinicalYear.objects.filter(
+            student=student, year__in=years, is_current=True
+        )
+        .select_related("recorded_by")
+        .prefetch_related("competencies")
+    }
+    for y, r in recorded.items():
+        attested = {c.pk for c in r.competencies.all()}
+        for line in competencies[y]:
+            line.recorded = line.competency.pk in attested
+    blocked_years = set(
+        RotationBlock.objects.filter(
+            cohort_id__in=_cohort_ids(student), year__in=years
+        ).values_list("year", flat=True)
+    )
     return [
         ClinicalYear(
             year=y,
             required_hours=required.get(y, 0),
-            approved_hours=hours[y][HoursStatus.APPROVED],
+            approved_hours=hours[y][HoursStatus.APPROVED]
+            + (recorded[y].hours if y in recorded else 0),
             pending_hours=hours[y][HoursStatus.PENDING],
             rejected_entries=rejected[y],
             competencies=competencies[y],
             placements=placements[y],
             evaluations=evaluations[y],
+            recorded=recorded.get(y),
+            tracked=y in blocked_years or y in recorded or bool(placements[y]),
         )
         for y in years
     ]
+
+
+def _cohort_ids(student) -> list[int]:
+    from students.models import Enrolment
+
+    ids = set(
+        Enrolment.objects.filter(student=student).values_list("cohort_id", flat=True)
+    )
+    ids.add(student.cohort_id)
+    return sorted(ids)
 
 
 def clinical_year_unmet(record: ClinicalYear) -> list[str]:
@@ -355,7 +396,7 @@ def clinical_year_unmet(record: ClinicalYear) -> list[str]:
             _("Year %(year)s: %(approved)s of %(required)s clinical hours approved.")
             % {
                 "year": record.year,
-                "approved": record.approved_hours.normalize(),
+                "approved": f"{record.approved_hours.normalize():f}",
                 "required": record.required_hours,
             }
         )
@@ -369,11 +410,16 @@ def clinical_year_unmet(record: ClinicalYear) -> list[str]:
 
 
 def clinical_graduation_unmet(student) -> list[str]:
-    """Graduation check (registered with students.services): every year's hours and
-    competencies."""
+    """Graduation check (registered with students.services): every *tracked* year's
+    hours and competencies (approved entries plus a recorded past year).
+
+    The same rule as promotion: a year with no rotation block for the student's
+    cohort, no placement and no recorded past year is not tracked, and not checked.
+    """
     unmet: list[str] = []
     for record in clinical_record(student, years=[1, 2, 3, 4, 5]):
-        unmet.extend(clinical_year_unmet(record))
+        if record.tracked:
+            unmet.extend(clinical_year_unmet(record))
     return unmet
 
 
@@ -384,9 +430,12 @@ def clinical_promotion_unmet(enrolments) -> dict[int, list[str]]:
 
     A cohort and year with no rotation block at all is *not tracked* (placements are
     not managed here for it, e.g. years finished before the institute started using
-    placements): it is not checked, so nobody is blocked for records that were never
+    placements) unless the registrar recorded the student's year from the paper
+    register: it is not checked, so nobody is blocked for records that were never
     kept in this system. As soon as one block exists for the cohort and year, every
-    student of the cohort in that year is checked, placed or not.
+    student of the cohort in that year is checked, placed or not. A recorded past
+    year adds its hours and competencies to the approved ones. The graduation check
+    applies the same rule to every year.
     """
     from curriculum.models import Competency, YearRequirement
 
@@ -399,7 +448,15 @@ def clinical_promotion_unmet(enrolments) -> dict[int, list[str]]:
         .values_list("cohort_id", "year")
         .distinct()
     )
-    concerned = [e for e in enrolments if (e.cohort_id, e.year_of_study) in tracked]
+    recorded = _recorded_by_student_year(
+        {e.student_id for e in enrolments}, years=years
+    )
+    concerned = [
+        e
+        for e in enrolments
+        if (e.cohort_id, e.year_of_study) in tracked
+        or (e.student_id, e.year_of_study) in recorded
+    ]
     if not concerned:
         return {}
     versions = {e.cohort.curriculum_version_id for e in concerned}
@@ -439,14 +496,17 @@ def clinical_promotion_unmet(enrolments) -> dict[int, list[str]]:
     unmet: dict[int, list[str]] = {}
     for e in concerned:
         key = (e.cohort.curriculum_version_id, e.year_of_study)
+        hours, attested = recorded.get((e.student_id, e.year_of_study), (0, set()))
         record = ClinicalYear(
             year=e.year_of_study,
             required_hours=required.get(key, 0),
-            approved_hours=approved[(e.student_id, e.year_of_study)],
+            approved_hours=approved[(e.student_id, e.year_of_study)] + hours,
             pending_hours=Decimal(0),
             rejected_entries=0,
             competencies=[
-                CompetencyLine(c, history[(e.student_id, c.pk)])
+                CompetencyLine(
+                    c, history[(e.student_id, c.pk)], recorded=c.pk in attested
+                )
                 for c in competencies[key]
             ],
             placements=[],
@@ -456,6 +516,30 @@ def clinical_promotion_unmet(enrolments) -> dict[int, list[str]]:
         if items:
             unmet[e.student_id] = items
     return unmet
+
+
+def _recorded_by_student_year(
+    student_ids, *, years
+) -> dict[tuple[int, int], tuple[Decimal, set[int]]]:
+    """Current recorded past years: (student, year) → (hours, competency ids). Two
+    queries (the rows and their competencies)."""
+    rows = RecordedClinicalYear.objects.filter(
+        student_id__in=student_ids, year__in=years, is_current=True
+    ).prefetch_related("competencies")
+    return {
+        (r.student_id, r.year): (r.hours, {c.pk for c in r.competencies.all()})
+        for r in rows
+    }
+
+
+def recorded_years_for(user) -> QuerySet[RecordedClinicalYear]:
+    """Recorded past years the user may see, with what their list shows."""
+    return access.filter_for(
+        RecordedClinicalYear.objects.select_related(
+            "student__person", "student__cohort__institute", "recorded_by"
+        ),
+        user,
+    )
 
 
 # --- Dashboards ----------------------------------------------------------------------

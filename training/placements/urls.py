@@ -11,6 +11,8 @@ from .views import (
     hospital_schedule,
     hours_decide_view,
     my_students_today,
+    past_years,
+    past_years_import,
     placement_adjust,
     placement_detail,
     placement_evaluate,
@@ -18,6 +20,7 @@ from .views import (
     placement_status,
     placements_dashboard,
     student_clinical_record,
+    student_past_year,
     ward_schedule_pdf,
 )
 
@@ -46,4 +49,11 @@ urlpatterns = [
         student_clinical_record,
         name="training_student_clinical_record",
     ),
+    path(
+        "students/<int:pk>/past-year/<int:year>/",
+        student_past_year,
+        name="training_student_past_year",
+    ),
+    path("past-years/", past_years, name="training_past_years"),
+    path("past-years/import/", past_years_import, name="training_past_years_import"),
 ]

@@ -34,7 +34,7 @@ from .models import (
 from .services import registration_bulk
 
 # Copied from the shared reference material (training topics, Arabic names).
-REFERENCE = Path(__file__).resolve().parent / "demo_data"
+REFERENCE = Path(__file__).resolve().parent.parent / "demo_data"  # training/demo_data
 
 STAFF_PER_HOSPITAL = {
     "karnak": 90,

@@ -14,6 +14,7 @@ from .booking import (
 )
 from .proposal import ProposalResult, proposal_apply, proposal_build
 from .records import (
+    clinical_year_record,
     evaluation_record,
     hours_bulk_record,
     hours_decide,
@@ -26,6 +27,7 @@ __all__ = [
     "BookingRefused",
     "ProposalResult",
     "block_ward_set",
+    "clinical_year_record",
     "evaluation_record",
     "hours_bulk_record",
     "hours_decide",

@@ -23,6 +23,7 @@ from ..models import (
     PlacementDay,
     PlacementEvaluation,
     PlacementStatus,
+    RecordedClinicalYear,
     SignOffLevel,
 )
 from .booking import _day
@@ -34,7 +35,8 @@ def parse_hours(raw) -> Decimal | None:
     """Hours typed by a person: Arabic digits and a comma are accepted."""
     if isinstance(raw, Decimal):
         return raw
-    text = str(raw or "").strip().replace("،", ".").replace(",", ".")
+    text = ("" if raw is None else str(raw)).strip().replace("،", ".")
+    text = text.replace(",", ".")
     text = text.translate(str.maketrans("٠١٢٣٤٥٦٧٨٩٫", "0123456789."))
     if not text:
         return None
@@ -255,3 +257,96 @@ def evaluation_record(
     evaluation.full_clean()
     evaluation.save()
     return evaluation
+
+
+# --- Past years recorded from the paper register -------------------------------------
+
+
+@transaction.atomic
+def clinical_year_record(
+    *,
+    student,
+    year: int,
+    hours,
+    competencies=(),
+    evidence: str,
+    by,
+) -> RecordedClinicalYear:
+    """Record a year of clinical training done before placements were managed here
+    (hours approved and competencies signed off, from the paper register).
+
+    The student's current record of that year, if any, is replaced (kept, no longer
+    current: a correction); the history gets a note with the figures, the evidence,
+    who and when. Recording the same figures again changes nothing.
+    """
+    from students.services import student_record_correction
+
+    hours = parse_hours(hours)
+    evidence = (evidence or "").strip()
+    errors: dict[str, str] = {}
+    if hours is None or hours < 0:
+        errors["hours"] = _("Enter the approved hours (0 or more).")
+    elif hours > 2000:
+        errors["hours"] = _("The hours are 0 to 2000.")
+    if not evidence:
+        errors["evidence"] = _("Say where the figures come from (the evidence).")
+    reached = student.year_of_study or 0
+    if not 1 <= int(year) <= max(reached, 1):
+        errors["year"] = _(
+            "Year %(year)s is not a year the student has studied (currently year "
+            "%(current)s)."
+        ) % {"year": year, "current": reached or "—"}
+    competencies = list(competencies)
+    foreign = [
+        c.code
+        for c in competencies
+        if c.year != int(year) or c.version_id != student.cohort.curriculum_version_id
+    ]
+    if foreign:
+        errors["competencies"] = _(
+            "Not competencies of year %(year)s of the student's curriculum: %(codes)s."
+        ) % {"year": year, "codes": "، ".join(foreign)}
+    if errors:
+        raise ValidationError(errors)
+    current = (
+        RecordedClinicalYear.objects.select_for_update()
+        .filter(student=student, year=year, is_current=True)
+        .first()
+    )
+    wanted = {c.pk for c in competencies}
+    if (
+        current is not None
+        and current.hours == hours
+        and current.evidence == evidence
+        and set(current.competencies.values_list("pk", flat=True)) == wanted
+    ):
+        return current
+    if current is not None:
+        current.is_current = False
+        current.save(update_fields=["is_current"])
+    record = RecordedClinicalYear(
+        student=student,
+        year=year,
+        hours=hours,
+        evidence=evidence,
+        recorded_by=by,
+        replaces=current,
+    )
+    record.full_clean()
+    record.save()
+    record.competencies.set(competencies)
+    codes = "، ".join(sorted(c.code for c in competencies)) or "—"
+    note = _(
+        "Year %(year)s clinical training recorded from the paper register: "
+        "%(hours)s approved hours; competencies signed off: %(codes)s. "
+        "Evidence: %(evidence)s"
+    ) % {
+        "year": year,
+        "hours": f"{hours.normalize():f}",
+        "codes": codes,
+        "evidence": evidence,
+    }
+    if current is not None:
+        note = _("Correction of the earlier record.") + " " + note
+    student_record_correction(student=student, by=by, note=note)
+    return record
