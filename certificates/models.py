@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from institutes.access import AccessRule, Paths
+from institutes.bilingual import localized
 from institutes.models import Hospital, Institute, Person, SearchTextMixin
 
 from .codes import format_code
@@ -195,6 +196,16 @@ class IssuedDocument(SearchTextMixin):
     @property
     def issuer(self):
         return self.issuer_institute or self.issuer_hospital
+
+    @property
+    def holder_name(self) -> str:
+        """The holder's name in the reader's language (the other one if empty)."""
+        return localized(self, "holder_name")
+
+    @property
+    def title(self) -> str:
+        """The document's title in the reader's language (the other one if empty)."""
+        return localized(self, "title")
 
     @property
     @admin.display(description=_("verification code"))

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -501,7 +502,8 @@ class TrainingSession(models.Model):
         ]
 
     def __str__(self) -> str:
-        local = self.starts_at
+        # People read times in the site's time zone (a 09:00 session is not 07:00).
+        local = timezone.localtime(self.starts_at)
         return f"{self.topic.title} — {local:%Y-%m-%d %H:%M} — {self.venue}"
 
     def clean(self):
