@@ -81,7 +81,8 @@ COMMENTS = [
 
 
 def _supervisors(ctx, wards: list[Ward]) -> dict[int, list]:
-    """One clinical supervisor per ward at least (the demo accounts count)."""
+    """Two clinical supervisors per ward at least (the demo accounts count): one
+    enters hours, the other approves them."""
     User = get_user_model()
     password = make_password(settings.DEMO_PASSWORD)
     have = defaultdict(list)
@@ -92,21 +93,36 @@ def _supervisors(ctx, wards: list[Ward]) -> dict[int, list]:
     given = ["سمية", "نجلاء", "أسماء", "فاطمة", "حنان", "سعاد", "مها", "عبير"]
     family = ["عبد الحميد", "الطحاوي", "حسن", "القناوي", "سليمان", "الأقصري"]
     for i, ward in enumerate(wards):
-        if have[ward.pk]:
-            continue
-        username = f"sup.{ward.hospital.code}.{ward.pk}"
-        user, _created = User.objects.get_or_create(
-            username=username,
-            defaults={
-                "first_name": given[i % len(given)],
-                "last_name": family[i % len(family)],
-                "email": f"{username}@nursing.example",
-                "password": password,
-            },
-        )
-        RoleAssignment.objects.get_or_create(user=user, role=Role.SUPERVISOR, ward=ward)
-        have[ward.pk].append(user)
+        # Two per ward: hours are entered by one (the clinical instructor) and
+        # approved by the other (four eyes).
+        for prefix, offset in (("sup", 0), ("inst", 3)):
+            if len(have[ward.pk]) >= 2:
+                break
+            username = f"{prefix}.{ward.hospital.code}.{ward.pk}"
+            if any(u.username == username for u in have[ward.pk]):
+                continue
+            user, _created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": given[(i + offset) % len(given)],
+                    "last_name": family[(i + offset) % len(family)],
+                    "email": f"{username}@nursing.example",
+                    "password": password,
+                },
+            )
+            RoleAssignment.objects.get_or_create(
+                user=user, role=Role.SUPERVISOR, ward=ward
+            )
+            have[ward.pk].append(user)
     return have
+
+
+def _instructor(supervisors, placement):
+    """Who enters the hours of a placement: a ward colleague of its supervisor."""
+    others = [
+        u for u in supervisors.get(placement.ward_id, []) if u != placement.supervisor
+    ]
+    return others[0] if others else placement.supervisor
 
 
 def load_placements(ctx) -> None:
@@ -292,7 +308,7 @@ def _final_class(ctx, cohort, admin, supervisors, *, before: datetime.date) -> N
                     day=d,
                     hours=SHIFT_HOURS[d.shift],
                     status=HoursStatus.APPROVED,
-                    entered_by=p.supervisor,
+                    entered_by=_instructor(supervisors, p),
                     decided_by=p.supervisor,
                     decided_at=now,
                 )
@@ -411,7 +427,7 @@ def _progress(rng, today, rotation_ends, supervisors) -> None:
                     day=d,
                     hours=value,
                     status=status,
-                    entered_by=p.supervisor,
+                    entered_by=_instructor(supervisors, p),
                     decided_by=by,
                     decided_at=decided_at if by else None,
                     decision_comment=comment,

@@ -149,7 +149,11 @@ class EvaluationForm(forms.Form):
 
 class DecideForm(forms.Form):
     decision = forms.ChoiceField(
-        choices=[("approve", _("Approve")), ("reject", _("Reject"))]
+        choices=[
+            ("approve", _("Approve")),
+            ("reject", _("Reject")),
+            ("return", _("Return: needs information")),
+        ]
     )
     comment = forms.CharField(required=False, max_length=300, label=_("Comment"))
 

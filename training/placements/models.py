@@ -557,6 +557,7 @@ class HoursStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting approval")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+    NEEDS_INFO = "needs_info", _("Returned: needs information")
     SUPERSEDED = "superseded", _("Corrected")
 
 
@@ -570,9 +571,11 @@ _HOURS_VIEW = Paths(
 class ClinicalHours(models.Model):
     """A student's attendance (hours) on one booked day and shift of a placement.
 
-    Entered by a supervisor of the ward and approved or rejected (with a comment) by
-    one. A correction is a new row that `corrects` the old one, which is kept with
-    status "corrected"; only one current row exists per day.
+    Entered by one person of the ward (the nurse on shift, the clinical instructor)
+    and approved, rejected or returned for information (with a comment) by another
+    supervisor of the ward: the database refuses a decision by whoever entered the
+    hours (four eyes). A correction is a new row that `corrects` the old one, which
+    is kept with status "corrected"; only one current row exists per day.
     """
 
     placement = models.ForeignKey(
@@ -619,6 +622,11 @@ class ClinicalHours(models.Model):
         blank=True,
         related_name="correction",
     )
+    #: Decided by the person who entered it before the four-eyes rule existed
+    #: (migration 0006 marks those rows; they are kept as they were).
+    single_signature = models.BooleanField(
+        _("decided by the person who entered it"), default=False, editable=False
+    )
 
     access_rule = AccessRule(view=_HOURS_VIEW, change=Paths(ward=("placement__ward",)))
 
@@ -638,7 +646,21 @@ class ClinicalHours(models.Model):
             ),
             models.CheckConstraint(
                 name="clinical_hours_rejection_has_comment",
-                condition=~Q(status="rejected") | ~Q(decision_comment=""),
+                condition=~Q(status__in=["rejected", "needs_info"])
+                | ~Q(decision_comment=""),
+                violation_error_message=_(
+                    "Say why the hours are rejected or returned."
+                ),
+            ),
+            models.CheckConstraint(
+                name="clinical_hours_four_eyes",
+                condition=Q(decided_by__isnull=True)
+                | ~Q(decided_by=F("entered_by"))
+                | Q(single_signature=True),
+                violation_error_message=_(
+                    "Hours are decided by someone other than the person who entered "
+                    "them."
+                ),
             ),
         ]
 

@@ -9,6 +9,7 @@ from .views import (
     block_ward_add,
     cohort_schedule,
     hospital_schedule,
+    hours_approve_many_view,
     hours_decide_view,
     my_students_today,
     past_years,
@@ -44,6 +45,7 @@ urlpatterns = [
     ),
     path("today/", my_students_today, name="training_my_students_today"),
     path("hours/<int:pk>/decide/", hours_decide_view, name="training_hours_decide"),
+    path("hours/approve/", hours_approve_many_view, name="training_hours_approve_many"),
     path(
         "students/<int:pk>/",
         student_clinical_record,

@@ -16,6 +16,7 @@ from .proposal import ProposalResult, proposal_apply, proposal_build
 from .records import (
     clinical_year_record,
     evaluation_record,
+    hours_approve_many,
     hours_bulk_record,
     hours_decide,
     hours_record,
@@ -29,6 +30,7 @@ __all__ = [
     "block_ward_set",
     "clinical_year_record",
     "evaluation_record",
+    "hours_approve_many",
     "hours_bulk_record",
     "hours_decide",
     "hours_record",

@@ -99,7 +99,10 @@ def hours_record(
         .first()
     )
     if current is not None:
-        if current.hours == hours and current.status != HoursStatus.REJECTED:
+        if current.hours == hours and current.status not in (
+            HoursStatus.REJECTED,
+            HoursStatus.NEEDS_INFO,
+        ):
             return current
         current.status = HoursStatus.SUPERSEDED
         current.save(update_fields=["status"])
@@ -144,26 +147,86 @@ def hours_bulk_record(
     return saved, errors
 
 
-@transaction.atomic
-def hours_decide(
-    *, entry: ClinicalHours, approve: bool, by, comment: str = ""
-) -> ClinicalHours:
-    """Approve or reject (with a comment) hours awaiting approval."""
-    entry = ClinicalHours.objects.select_for_update().get(pk=entry.pk)
+#: What a decision on hours awaiting approval can be.
+DECISIONS = ("approve", "reject", "return")
+
+
+def _decide_one(entry: ClinicalHours, *, decision: str, by, comment: str):
     if entry.status != HoursStatus.PENDING:
         raise ValidationError(
             _("These hours are already %(status)s.")
             % {"status": entry.get_status_display()}
         )
+    if entry.entered_by_id == getattr(by, "pk", None):
+        raise ValidationError(
+            _(
+                "You entered these hours; another supervisor of the ward approves "
+                "them (four eyes)."
+            ),
+            code="four_eyes",
+        )
     comment = (comment or "").strip()
-    if not approve and not comment:
+    if decision == "reject" and not comment:
         raise ValidationError({"comment": _("Say why the hours are rejected.")})
-    entry.status = HoursStatus.APPROVED if approve else HoursStatus.REJECTED
+    if decision == "return" and not comment:
+        raise ValidationError({"comment": _("Say what information is needed.")})
+    entry.status = {
+        "approve": HoursStatus.APPROVED,
+        "reject": HoursStatus.REJECTED,
+        "return": HoursStatus.NEEDS_INFO,
+    }[decision]
     entry.decided_by = by
     entry.decided_at = timezone.now()
     entry.decision_comment = comment
+
+
+@transaction.atomic
+def hours_decide(
+    *,
+    entry: ClinicalHours,
+    approve: bool | None = None,
+    by,
+    comment: str = "",
+    decision: str | None = None,
+) -> ClinicalHours:
+    """Approve, reject (with a comment) or return for information (with what is
+    needed) hours awaiting approval. The person who entered the hours may not
+    decide on them: the database refuses it too.
+
+    A returned entry is corrected by entering the day's hours again (a new entry
+    that corrects it, awaiting approval).
+    """
+    if decision is None:
+        decision = "approve" if approve else "reject"
+    if decision not in DECISIONS:
+        raise ValidationError(_("Unknown decision."))
+    entry = ClinicalHours.objects.select_for_update().get(pk=entry.pk)
+    _decide_one(entry, decision=decision, by=by, comment=comment)
     entry.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])
     return entry
+
+
+@transaction.atomic
+def hours_approve_many(*, entries, by) -> tuple[int, dict[int, str]]:
+    """Approve many entries in one save (the supervisor's "select all"): those that
+    can be approved are, the others come back with why (e.g. entered by `by`)."""
+    locked = list(
+        ClinicalHours.objects.select_for_update()
+        .filter(pk__in=[e.pk for e in entries])
+        .order_by("pk")
+    )
+    approved, errors = [], {}
+    for entry in locked:
+        try:
+            _decide_one(entry, decision="approve", by=by, comment="")
+        except ValidationError as exc:
+            errors[entry.pk] = " ".join(exc.messages)
+        else:
+            approved.append(entry)
+    ClinicalHours.objects.bulk_update(
+        approved, ["status", "decided_by", "decided_at", "decision_comment"]
+    )
+    return len(approved), errors
 
 
 # --- Competencies and evaluations ----------------------------------------------------
