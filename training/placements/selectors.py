@@ -18,6 +18,7 @@ from institutes.models import Hospital, Ward
 
 from .models import (
     ACTIVE_PLACEMENT,
+    SHIFT_HOURS,
     SIGNED_OFF_LEVELS,
     ClinicalHours,
     CompetencySignOff,
@@ -564,22 +565,24 @@ def ward_occupancy(*, user, start: datetime.date, end: datetime.date):
 
 
 def students_behind_on_hours(*, user, today: datetime.date, limit: int = 50):
-    """Students in running or completed placements this year whose approved hours
-    are below the share of the requirement the booked days so far should give.
-
-    Expected = required × (booked days up to today ÷ booked days of the year's
-    placements). Three queries.
+    """Students whose hours entered so far (approved or awaiting approval) are below
+    what their booked days up to today give: each elapsed booked day counts its
+    shift's length (morning 7, evening 7, night 12), capped at the year's
+    requirement. A student is behind for days actually missed (absent, rejected,
+    short), not for the part of the year's requirement still to be scheduled.
+    Three queries.
     """
     from curriculum.models import YearRequirement
 
     days = (
         access.filter_for(PlacementDay.objects.all(), user)
         .filter(
+            date__lte=today,
             placement__status__in=(
                 PlacementStatus.IN_PROGRESS,
                 PlacementStatus.COMPLETED,
                 PlacementStatus.CONFIRMED,
-            )
+            ),
         )
         .values(
             "student_id",
@@ -587,22 +590,28 @@ def students_behind_on_hours(*, user, today: datetime.date, limit: int = 50):
             "student__person__name_en",
             "student__cohort__curriculum_version_id",
             "placement__block__year",
+            "shift",
         )
-        .annotate(total=Count("pk"), so_far=Count("pk", filter=Q(date__lte=today)))
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    rows = list(days)
-    if not rows:
+    scheduled: dict[tuple[int, int], dict] = {}
+    for r in days:
+        key = (r["student_id"], r["placement__block__year"])
+        row = scheduled.setdefault(key, {**r, "hours": Decimal(0)})
+        row["hours"] += SHIFT_HOURS[r["shift"]] * r["n"]
+    if not scheduled:
         return []
-    approved = defaultdict(Decimal)
-    for sid, year, total in (
+    entered = defaultdict(lambda: defaultdict(Decimal))
+    for sid, year, status, total in (
         ClinicalHours.objects.filter(
-            placement__student_id__in={r["student_id"] for r in rows},
-            status=HoursStatus.APPROVED,
+            placement__student_id__in={sid for sid, _y in scheduled},
+            status__in=(HoursStatus.APPROVED, HoursStatus.PENDING),
         )
-        .values_list("placement__student_id", "placement__block__year")
+        .values_list("placement__student_id", "placement__block__year", "status")
         .annotate(total=Sum("hours"))
     ):
-        approved[(sid, year)] = total or Decimal(0)
+        entered[(sid, year)][status] = total or Decimal(0)
     required = {
         (v, y): h
         for v, y, h in YearRequirement.objects.values_list(
@@ -610,26 +619,27 @@ def students_behind_on_hours(*, user, today: datetime.date, limit: int = 50):
         )
     }
     behind = []
-    for r in rows:
-        key = (r["student__cohort__curriculum_version_id"], r["placement__block__year"])
-        need = required.get(key, 0)
-        if not need or not r["total"]:
+    for (sid, year), r in scheduled.items():
+        need = required.get((r["student__cohort__curriculum_version_id"], year), 0)
+        if not need:
             continue
-        expected = Decimal(need) * r["so_far"] / r["total"]
-        got = approved[(r["student_id"], r["placement__block__year"])]
-        if got + Decimal("0.5") < expected:
+        expected = min(r["hours"], Decimal(need))
+        approved = entered[(sid, year)][HoursStatus.APPROVED]
+        pending = entered[(sid, year)][HoursStatus.PENDING]
+        if approved + pending + Decimal("0.5") < expected:
             behind.append(
                 {
-                    "student_id": r["student_id"],
+                    "student_id": sid,
                     "name_ar": r["student__person__name_ar"],
                     "name_en": r["student__person__name_en"],
-                    "year": r["placement__block__year"],
-                    "approved": got,
+                    "year": year,
+                    "approved": approved,
+                    "pending": pending,
                     "expected": expected.quantize(Decimal("1")),
                     "required": need,
                 }
             )
-    behind.sort(key=lambda b: b["approved"] - b["expected"])
+    behind.sort(key=lambda b: b["approved"] + b["pending"] - b["expected"])
     return behind[:limit]
 
 

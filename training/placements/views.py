@@ -65,6 +65,7 @@ from .services import (
     block_ward_set,
     clinical_year_record,
     evaluation_record,
+    hours_approve_many,
     hours_bulk_record,
     hours_decide,
     placement_book,
@@ -541,6 +542,7 @@ def my_students_today(request):
             .filter(placement_days__date=day)
             .distinct(),
             "pending": pending,
+            "any_to_approve": any(h.entered_by_id != request.user.pk for h in pending),
         },
     )
 
@@ -553,14 +555,36 @@ def hours_decide_view(request, pk):
         try:
             hours_decide(
                 entry=entry,
-                approve=form.cleaned_data["decision"] == "approve",
+                decision=form.cleaned_data["decision"],
                 comment=form.cleaned_data["comment"],
                 by=request.user,
             )
             messages.success(request, _("Decision recorded."))
         except ValidationError as exc:
             messages.error(request, _errors(exc))
-    return redirect(request.POST.get("next") or reverse("training_my_students_today"))
+    target = request.POST.get("next") or ""
+    if not target.startswith("/admin/"):
+        target = reverse("training_my_students_today")
+    return redirect(target)
+
+
+@require_POST
+def hours_approve_many_view(request):
+    """Approve every selected entry awaiting approval in one save."""
+    ids = [int(v) for v in request.POST.getlist("entry") if v.isdigit()]
+    entries = list(pending_hours(request.user).filter(pk__in=ids))
+    if not entries:
+        messages.warning(request, _("Select the hours to approve."))
+    else:
+        approved, errors = hours_approve_many(entries=entries, by=request.user)
+        if approved:
+            messages.success(request, _("%(n)s entries approved.") % {"n": approved})
+        for message in dict.fromkeys(errors.values()):
+            messages.error(request, message)
+    target = request.POST.get("next") or ""
+    if not target.startswith("/admin/"):
+        target = reverse("training_my_students_today")
+    return redirect(target)
 
 
 # --- A student's clinical record -----------------------------------------------------
