@@ -190,10 +190,12 @@ class RotationBlock(BilingualNameMixin, models.Model):
         constraints = [
             models.CheckConstraint(
                 name="rotation_block_period_in_order",
+                violation_error_message=_("The last day cannot be before the first."),
                 condition=Q(end_date__gte=F("start_date")),
             ),
             models.CheckConstraint(
                 name="rotation_block_year_in_programme",
+                violation_error_message=_("The year of study is 1 to 5."),
                 condition=Q(year__gte=1) & Q(year__lte=5),
             ),
         ]
@@ -314,9 +316,15 @@ class BlockWard(models.Model):
         verbose_name_plural = _("wards of a block")
         ordering = ["block", "ward__name_ar"]
         constraints = [
-            models.UniqueConstraint(fields=["block", "ward"], name="block_ward_unique"),
+            models.UniqueConstraint(
+                fields=["block", "ward"],
+                name="block_ward_unique",
+                violation_error_message=_("This ward is already used by the block."),
+            ),
             models.CheckConstraint(
-                name="block_ward_places_positive", condition=Q(places__gte=1)
+                name="block_ward_places_positive",
+                violation_error_message=_("Give at least one place."),
+                condition=Q(places__gte=1),
             ),
         ]
 
@@ -385,14 +393,19 @@ class Placement(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="placement_period_in_order",
+                violation_error_message=_("The last day cannot be before the first."),
                 condition=Q(end_date__gte=F("start_date")),
             ),
             models.CheckConstraint(
                 name="placement_cancel_has_reason",
+                violation_error_message=_("Say why the placement is cancelled."),
                 condition=~Q(status="cancelled") | ~Q(cancel_reason=""),
             ),
             models.CheckConstraint(
                 name="placement_confirmed_has_supervisor",
+                violation_error_message=_(
+                    "A confirmed or running placement needs a supervisor."
+                ),
                 condition=Q(status__in=["planned", "cancelled"])
                 | Q(supervisor__isnull=False),
             ),
@@ -497,7 +510,9 @@ class PlacementDay(models.Model):
         indexes = [models.Index(fields=["ward", "date", "shift"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["student", "date"], name="placement_day_student_once_a_day"
+                fields=["student", "date"],
+                name="placement_day_student_once_a_day",
+                violation_error_message=_("The student is already placed on this day."),
             ),
         ]
 
@@ -541,10 +556,15 @@ class WardShiftLoad(models.Model):
         ordering = ["ward", "date", "shift"]
         constraints = [
             models.UniqueConstraint(
-                fields=["ward", "date", "shift"], name="ward_shift_load_unique"
+                fields=["ward", "date", "shift"],
+                name="ward_shift_load_unique",
+                violation_error_message=_(
+                    "This ward's load for this day and shift already exists."
+                ),
             ),
             models.CheckConstraint(
                 name="ward_shift_load_within_capacity",
+                violation_error_message=_("The ward is full on this day and shift."),
                 condition=Q(booked__lte=F("capacity")) & Q(booked__gte=0),
             ),
         ]
@@ -639,9 +659,15 @@ class ClinicalHours(models.Model):
                 fields=["day"],
                 condition=~Q(status="superseded"),
                 name="clinical_hours_one_current_per_day",
+                violation_error_message=_(
+                    "This day already has hours; record a correction instead."
+                ),
             ),
             models.CheckConstraint(
                 name="clinical_hours_within_longest_shift",
+                violation_error_message=_(
+                    "Hours are more than 0 and at most 12 (the longest shift)."
+                ),
                 condition=Q(hours__gt=0) & Q(hours__lte=MAX_SHIFT_HOURS),
             ),
             models.CheckConstraint(
@@ -734,6 +760,9 @@ class CompetencySignOff(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="signoff_remediation_has_comment",
+                violation_error_message=_(
+                    "Say what needs remediation so it can be planned."
+                ),
                 condition=~Q(level="remediation") | ~Q(comment=""),
             ),
         ]
@@ -806,10 +835,15 @@ class PlacementEvaluation(models.Model):
         ordering = ["placement", "kind"]
         constraints = [
             models.UniqueConstraint(
-                fields=["placement", "kind"], name="evaluation_one_per_kind"
+                fields=["placement", "kind"],
+                name="evaluation_one_per_kind",
+                violation_error_message=_(
+                    "This placement already has this evaluation."
+                ),
             ),
             models.CheckConstraint(
                 name="evaluation_scores_on_rubric",
+                violation_error_message=_("Each score is 1 to 5."),
                 condition=Q(
                     professional_behaviour__gte=1, professional_behaviour__lte=5
                 )

@@ -115,6 +115,9 @@ class StaffMember(SearchTextMixin):
             models.UniqueConstraint(
                 fields=["hospital", "employee_number"],
                 name="staff_unique_employee_number",
+                violation_error_message=_(
+                    "This hospital already has a staff member with this employee number."
+                ),
             ),
         ]
         indexes = [
@@ -298,6 +301,9 @@ class Topic(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="topic_pass_mark_matches_assessment",
+                violation_error_message=_(
+                    "An attendance-only topic has no pass mark; a scored topic needs one."
+                ),
                 condition=Q(assessment="attendance", pass_mark__isnull=True)
                 | (~Q(assessment="attendance") & Q(pass_mark__isnull=False)),
             ),
@@ -493,7 +499,9 @@ class TrainingSession(models.Model):
         ordering = ["-starts_at"]
         constraints = [
             models.CheckConstraint(
-                name="session_ends_after_start", condition=Q(ends_at__gt=F("starts_at"))
+                name="session_ends_after_start",
+                violation_error_message=_("The session must end after it starts."),
+                condition=Q(ends_at__gt=F("starts_at")),
             ),
         ]
         indexes = [
@@ -589,7 +597,11 @@ class Registration(models.Model):
         ordering = ["registered_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["session", "staff"], name="registration_unique_staff"
+                fields=["session", "staff"],
+                name="registration_unique_staff",
+                violation_error_message=_(
+                    "This person is already registered for this session."
+                ),
             ),
         ]
         indexes = [
@@ -666,10 +678,15 @@ class Attendance(models.Model):
         ordering = ["session", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["session", "staff"], name="attendance_unique_staff"
+                fields=["session", "staff"],
+                name="attendance_unique_staff",
+                violation_error_message=_(
+                    "This person's attendance is already recorded for this session."
+                ),
             ),
             models.CheckConstraint(
                 name="attendance_pass_needs_presence",
+                violation_error_message=_("Only someone present can pass."),
                 condition=Q(passed=False) | Q(status="present"),
             ),
         ]
@@ -756,7 +773,11 @@ class StaffTopicStatus(models.Model):
         verbose_name_plural = _("training statuses")
         constraints = [
             models.UniqueConstraint(
-                fields=["staff", "topic"], name="status_unique_staff_topic"
+                fields=["staff", "topic"],
+                name="status_unique_staff_topic",
+                violation_error_message=_(
+                    "This person already has a status for this topic."
+                ),
             ),
         ]
         indexes = [
@@ -801,7 +822,11 @@ class ReminderLog(models.Model):
         ordering = ["-sent_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["staff", "topic", "due_date"], name="reminder_once_per_due_date"
+                fields=["staff", "topic", "due_date"],
+                name="reminder_once_per_due_date",
+                violation_error_message=_(
+                    "A reminder for this due date was already sent."
+                ),
             ),
         ]
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from training.models import ClinicalHours, HoursStatus
 from training.placements.services import (
@@ -23,6 +23,12 @@ from training.placements.services import (
 from .fixtures import site_fixture, student_of  # noqa: F401
 
 D = datetime.date
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 def _running(site):

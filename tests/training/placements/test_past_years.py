@@ -7,6 +7,7 @@ import io
 
 import pytest
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
@@ -269,6 +270,7 @@ def test_import_previews_then_records_the_valid_rows_and_lands_on_them(client, s
         f"{good.student_number},9,14,,سجل\n"
     ).encode()
     client.force_login(site.admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     url = reverse("training_past_years_import")
     upload = io.BytesIO(csv)
     upload.name = "past.csv"
@@ -303,9 +305,10 @@ def test_the_demo_final_class_graduates_in_the_rollover_preview(site):
     students = [enrolled_student(site.cohort, year_of_study=5) for _ in range(3)]
     CompetencyFactory(version=site.cohort.curriculum_version, year=5, code="Y5-0")
     ctx = DemoContext(stdout=io.StringIO(), rng=random.Random(3))
+    # Two per ward, as the demo makes them: one enters, the other approves.
     supervisors = {
-        site.ward.pk: [site.supervisor],
-        site.partner_ward.pk: [site.partner_supervisor],
+        site.ward.pk: [site.supervisor, site.instructor],
+        site.partner_ward.pk: [site.partner_supervisor, site.instructor],
     }
     demo._final_class(
         ctx, site.cohort, site.admin, supervisors, before=timezone.localdate()

@@ -344,10 +344,16 @@ def clinical_year_record(
     """
     from students.services import student_record_correction
 
-    hours = parse_hours(hours)
-    evidence = (evidence or "").strip()
     errors: dict[str, str] = {}
-    if hours is None or hours < 0:
+    try:
+        hours = parse_hours(hours)
+    except ValidationError as exc:
+        errors["hours"] = " ".join(exc.messages)
+        hours = Decimal(0)
+    evidence = (evidence or "").strip()
+    if "hours" in errors:
+        pass  # not a number: said above
+    elif hours is None or hours < 0:
         errors["hours"] = _("Enter the approved hours (0 or more).")
     elif hours > 2000:
         errors["hours"] = _("The hours are 0 to 2000.")
