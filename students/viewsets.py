@@ -287,6 +287,10 @@ class StudentCreateView(ScopedCreateView):
         form.for_user = self.request.user
         return form
 
+    def get_success_url(self):
+        # Land on the student just added, not on the whole list.
+        return reverse("students:inspect", args=[self.object.pk])
+
 
 class StudentPageView(ScopedInspectView):
     """The student page: the record, enrolment history, results, and other apps' panels."""

@@ -353,3 +353,27 @@ def test_a_session_reads_in_the_site_time_zone():
         ),
     )
     assert "2026-12-05 09:00" in str(session)
+
+
+def test_a_new_session_lands_on_its_own_page(world, client):
+    from training.models import TrainingSession
+
+    topic = TopicFactory(code="bls", title_ar="الإنعاش القلبي")
+    client.force_login(world.a.trainer)
+    response = client.post(
+        reverse("training_sessions:add"),
+        {
+            "topic": topic.pk,
+            "hospital": world.a.hospital.pk,
+            "venue": "قاعة ٢",
+            "starts_at": "2026-12-20 09:00",
+            "ends_at": "2026-12-20 11:00",
+            "capacity": "20",
+            "trainers": [world.a.trainer.pk],
+            "status": "scheduled",
+            "notes": "",
+        },
+    )
+    session = TrainingSession.objects.get(topic=topic)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("training_session_detail", args=[session.pk])
