@@ -422,7 +422,9 @@ class TopicRuleChange(models.Model):
         ordering = ["-changed_at"]
 
     def __str__(self) -> str:
-        return f"{self.topic.code} @ {self.changed_at:%Y-%m-%d %H:%M}"
+        return (
+            f"{self.topic.code} @ {timezone.localtime(self.changed_at):%Y-%m-%d %H:%M}"
+        )
 
     @property
     def progress_percent(self) -> int:
