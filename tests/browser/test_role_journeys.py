@@ -111,11 +111,12 @@ class Screen:
                 self.problems.append(f"{label}: page is {wide[0]} px wide in {wide[1]}")
         if self.lang == "ar":
             text = page.locator("main").first.inner_text()
+            allowed = self.allowed | _names_in_data()
             english = sorted(
                 {
-                    w
+                    w.strip("'’-")
                     for w in _LATIN_WORD.findall(text)
-                    if w not in self.allowed and not any(c.isdigit() for c in w)
+                    if w.strip("'’-") not in allowed and not any(c.isdigit() for c in w)
                 }
             )
             if english:
@@ -278,6 +279,31 @@ def _latin_tokens(office) -> set[str]:
     tokens.update(_LATIN_WORD.findall(office["site"].competencies[0].code))
     tokens.update({"NUR", "Y", "p", "w"})
     return tokens | KNOWN_ENGLISH
+
+
+def _names_in_data() -> set[str]:
+    """Latin words of names people gave things (Latin names of people, institutes and
+    hospitals, English page titles, image titles): data, not interface."""
+    from wagtail.images import get_image_model
+    from wagtail.models import Page
+
+    from institutes.models import Hospital, Institute, Person
+
+    texts = [
+        *Person.objects.values_list("name_en", flat=True),
+        *Institute.objects.values_list("name_ar", "name_en"),
+        *Hospital.objects.values_list("name_ar", "name_en"),
+        *Page.objects.filter(locale__language_code="en").values_list(
+            "title", flat=True
+        ),
+        *get_image_model().objects.values_list("title", flat=True),
+    ]
+    words = set()
+    for text in texts:
+        for part in text if isinstance(text, tuple) else (text,):
+            words.update(_LATIN_WORD.findall(part or ""))
+            words.update(w.rstrip("'’") for w in _LATIN_WORD.findall(part or ""))
+    return words
 
 
 def _untranslated_campaigns(pages):
@@ -446,7 +472,7 @@ def _trainer(screen: Screen, office, run: int):
     page.locator(f'a[href$="/sessions/{session.pk}/"]').first.click()
     page.wait_for_url(re.compile(rf"/sessions/{session.pk}/$"))
     for member in office["staff"]:
-        page.get_by_text(member.person.name_ar).first.wait_for()
+        page.get_by_text(member.employee_number).first.wait_for()
     screen.check("trainer-roster")
     if run == 0:
         for member in office["staff"]:
