@@ -112,6 +112,7 @@ class Screen:
         if self.lang == "ar":
             text = page.locator("main").first.inner_text()
             allowed = self.allowed | _names_in_data()
+            allowed |= {a.strip("'’-") for a in allowed}
             english = sorted(
                 {
                     w.strip("'’-")
