@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from institutes.access import AccessRule, Paths
+from institutes.bilingual import localized
 from institutes.models import Hospital, Institute, Person, SearchTextMixin
 
 from .codes import format_code
@@ -163,6 +164,9 @@ class IssuedDocument(SearchTextMixin):
         constraints = [
             models.CheckConstraint(
                 name="issueddoc_one_issuer",
+                violation_error_message=_(
+                    "A document is issued by one institute or one hospital."
+                ),
                 condition=(
                     Q(issuer_institute__isnull=False, issuer_hospital__isnull=True)
                     | Q(issuer_institute__isnull=True, issuer_hospital__isnull=False)
@@ -172,19 +176,29 @@ class IssuedDocument(SearchTextMixin):
                 fields=["issuer_institute", "year", "serial_number"],
                 condition=Q(issuer_institute__isnull=False),
                 name="issueddoc_serial_per_institute_year",
+                violation_error_message=_(
+                    "This serial number is already used this year."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["issuer_hospital", "year", "serial_number"],
                 condition=Q(issuer_hospital__isnull=False),
                 name="issueddoc_serial_per_hospital_year",
+                violation_error_message=_(
+                    "This serial number is already used this year."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["kind", "achievement_type", "achievement_id"],
                 condition=Q(revoked_at__isnull=True, replaced_at__isnull=True),
                 name="issueddoc_one_current_per_achievement",
+                violation_error_message=_(
+                    "This document is already issued; re-issue or revoke the current one."
+                ),
             ),
             models.CheckConstraint(
                 name="issueddoc_revocation_has_reason",
+                violation_error_message=_("Say why the document is revoked."),
                 condition=Q(revoked_at__isnull=True) | ~Q(revocation_reason=""),
             ),
         ]
@@ -195,6 +209,16 @@ class IssuedDocument(SearchTextMixin):
     @property
     def issuer(self):
         return self.issuer_institute or self.issuer_hospital
+
+    @property
+    def holder_name(self) -> str:
+        """The holder's name in the reader's language (the other one if empty)."""
+        return localized(self, "holder_name")
+
+    @property
+    def title(self) -> str:
+        """The document's title in the reader's language (the other one if empty)."""
+        return localized(self, "title")
 
     @property
     @admin.display(description=_("verification code"))
@@ -234,7 +258,9 @@ class SerialCounter(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["issuer_key", "year"], name="serialcounter_unique"
+                fields=["issuer_key", "year"],
+                name="serialcounter_unique",
+                violation_error_message=_("This serial counter already exists."),
             )
         ]
 

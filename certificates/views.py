@@ -395,6 +395,9 @@ def bulk_new(request, key: str):
     form = IssueOptionsForm(request.POST or None)
     for name, field in sel.form_fields().items():
         form.fields[name] = field
+        # A link may choose the selection (the session page's "Certificates").
+        if request.method == "GET" and request.GET.get(name):
+            form.initial[name] = request.GET[name]
     access.limit_choices(form.fields.values(), request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column, DateColumn
@@ -105,7 +106,7 @@ def _action_buttons(doc, user):
             )
         buttons.append(
             HeaderButton(
-                _("Revoke"),
+                pgettext_lazy("certificate", "Revoke"),
                 url=reverse("certificates_admin:revoke", args=[doc.pk]),
                 icon_name="cross",
             )

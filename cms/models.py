@@ -525,14 +525,21 @@ class ContactRequest(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="contact_request_concerns_one_place",
+                violation_error_message=_(
+                    "A request concerns one institute or one hospital."
+                ),
                 condition=Q(institute__isnull=True) | Q(hospital__isnull=True),
             ),
             models.CheckConstraint(
                 name="contact_request_can_be_followed",
+                violation_error_message=_(
+                    "Give a phone number or an e-mail address so we can answer."
+                ),
                 condition=~Q(phone="") | ~Q(email=""),
             ),
             models.CheckConstraint(
                 name="contact_request_answered_has_answer",
+                violation_error_message=_("An answered request needs the answer."),
                 condition=~Q(status__in=["answered"]) | ~Q(answer=""),
             ),
         ]

@@ -114,6 +114,9 @@ class CurriculumVersion(BilingualNameMixin, models.Model):
             models.UniqueConstraint(
                 fields=["programme", "applies_from_intake"],
                 name="curriculum_version_unique_intake",
+                violation_error_message=_(
+                    "This programme already has a curriculum version from this intake."
+                ),
             ),
         ]
 
@@ -237,22 +240,36 @@ class Course(VersionPartMixin):
         ordering = ["version", "year", "term", "sort_order", "code"]
         constraints = [
             models.UniqueConstraint(
-                fields=["version", "code"], name="course_unique_code_per_version"
+                fields=["version", "code"],
+                name="course_unique_code_per_version",
+                violation_error_message=_(
+                    "This curriculum version already has a course with this code."
+                ),
             ),
             models.CheckConstraint(
                 name="course_year_in_programme",
+                violation_error_message=_("The year is 1 to 5."),
                 condition=Q(year__gte=1) & Q(year__lte=YEARS_OF_STUDY),
             ),
             models.CheckConstraint(
                 name="course_theory_pass_within_max",
+                violation_error_message=_(
+                    "The theory pass mark cannot exceed the theory maximum."
+                ),
                 condition=Q(theory_pass__lte=F("theory_max")),
             ),
             models.CheckConstraint(
                 name="course_practical_pass_within_max",
+                violation_error_message=_(
+                    "The practical pass mark cannot exceed the practical maximum."
+                ),
                 condition=Q(practical_pass__lte=F("practical_max")),
             ),
             models.CheckConstraint(
                 name="course_has_a_mark",
+                violation_error_message=_(
+                    "A course is marked in theory, practice or both: give a maximum above 0."
+                ),
                 condition=Q(theory_max__gt=0) | Q(practical_max__gt=0),
             ),
         ]
@@ -315,10 +332,15 @@ class Competency(VersionPartMixin):
         ordering = ["version", "year", "code"]
         constraints = [
             models.UniqueConstraint(
-                fields=["version", "code"], name="competency_unique_code_per_version"
+                fields=["version", "code"],
+                name="competency_unique_code_per_version",
+                violation_error_message=_(
+                    "This curriculum version already has a competency with this code."
+                ),
             ),
             models.CheckConstraint(
                 name="competency_year_in_programme",
+                violation_error_message=_("The year is 1 to 5."),
                 condition=Q(year__gte=1) & Q(year__lte=YEARS_OF_STUDY),
             ),
         ]
@@ -357,10 +379,15 @@ class YearRequirement(VersionPartMixin):
         ordering = ["version", "year"]
         constraints = [
             models.UniqueConstraint(
-                fields=["version", "year"], name="year_requirement_unique_year"
+                fields=["version", "year"],
+                name="year_requirement_unique_year",
+                violation_error_message=_(
+                    "This curriculum version already has the requirements of this year."
+                ),
             ),
             models.CheckConstraint(
                 name="year_requirement_year_in_programme",
+                violation_error_message=_("The year is 1 to 5."),
                 condition=Q(year__gte=1) & Q(year__lte=YEARS_OF_STUDY),
             ),
         ]

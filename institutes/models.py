@@ -332,7 +332,11 @@ class Ward(BilingualNameMixin, SearchTextMixin):
         ordering = ["hospital__name_ar", "name_ar"]
         constraints = [
             models.UniqueConstraint(
-                fields=["hospital", "name_ar"], name="ward_unique_name_ar"
+                fields=["hospital", "name_ar"],
+                name="ward_unique_name_ar",
+                violation_error_message=_(
+                    "This hospital already has a ward with this Arabic name."
+                ),
             ),
         ]
 
@@ -404,6 +408,9 @@ class RoleAssignment(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="role_scope_matches_role",
+                violation_error_message=_(
+                    "Give the scope this role needs: an institute for an institute administrator, a hospital for a trainer, a ward for a clinical supervisor."
+                ),
                 condition=(
                     Q(
                         role=Role.INSTITUTE_ADMIN,
@@ -429,16 +436,25 @@ class RoleAssignment(models.Model):
                 fields=["user", "institute"],
                 condition=Q(role=Role.INSTITUTE_ADMIN),
                 name="role_unique_institute_admin",
+                violation_error_message=_(
+                    "This person is already an administrator of this institute."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["user", "hospital"],
                 condition=Q(role=Role.TRAINER),
                 name="role_unique_trainer",
+                violation_error_message=_(
+                    "This person is already a trainer at this hospital."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["user", "ward"],
                 condition=Q(role=Role.SUPERVISOR),
                 name="role_unique_supervisor",
+                violation_error_message=_(
+                    "This person is already a clinical supervisor of this ward."
+                ),
             ),
         ]
 

@@ -201,7 +201,11 @@ class Cohort(models.Model):
         ordering = ["institute__name_ar", "-intake_year"]
         constraints = [
             models.UniqueConstraint(
-                fields=["institute", "intake_year"], name="cohort_unique_intake"
+                fields=["institute", "intake_year"],
+                name="cohort_unique_intake",
+                violation_error_message=_(
+                    "This institute already has a cohort for this intake year."
+                ),
             ),
         ]
 
@@ -445,6 +449,7 @@ class Enrolment(models.Model):
             ),
             models.CheckConstraint(
                 name="enrolment_year_of_study_in_programme",
+                violation_error_message=_("The year of study is 1 to 5."),
                 condition=Q(year_of_study__gte=1)
                 & Q(year_of_study__lte=YEARS_OF_STUDY),
             ),
@@ -594,10 +599,15 @@ class CourseResult(models.Model):
         ordering = ["enrolment", "course__year", "course__sort_order"]
         constraints = [
             models.UniqueConstraint(
-                fields=["enrolment", "course"], name="result_once_per_course"
+                fields=["enrolment", "course"],
+                name="result_once_per_course",
+                violation_error_message=_(
+                    "This student already has a result in this course this year."
+                ),
             ),
             models.CheckConstraint(
                 name="result_marks_not_negative",
+                violation_error_message=_("Marks cannot be negative."),
                 condition=(Q(theory_mark__isnull=True) | Q(theory_mark__gte=0))
                 & (Q(practical_mark__isnull=True) | Q(practical_mark__gte=0)),
             ),

@@ -483,6 +483,9 @@ def student_import(request):
                 )
                 % {"w": result.written, "u": result.unchanged, "s": result.skipped},
             )
+            # Land on the imported rows: the cohort they went into.
+            if request.POST.get("cohort", "").isdigit():
+                return redirect("cohorts:inspect", int(request.POST["cohort"]))
             return redirect("students:index")
     elif request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES, user=request.user)

@@ -332,6 +332,10 @@ class StudentCreateView(IdentityRequestMessageMixin, ScopedCreateView):
         form.for_user = self.request.user
         return form
 
+    def get_success_url(self):
+        # Land on the student just added, not on the whole list.
+        return reverse("students:inspect", args=[self.object.pk])
+
 
 class StudentEditView(IdentityRequestMessageMixin, ScopedEditView):
     pass

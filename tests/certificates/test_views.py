@@ -194,3 +194,26 @@ def test_impossible_document_ids_answer_404(client, world):
     client.force_login(world.a.admin)
     url = reverse("certificates_admin:download", args=[10**24])
     assert client.get(url).status_code == 404
+
+
+def test_revoking_says_revoke_not_cancel_and_names_holder_and_document(
+    client, world, grad_a
+):
+    from django.utils import translation
+
+    doc = document_issue(
+        kind=GRADUATION_CERTIFICATE, achievement=grad_a, issued_by=None
+    ).document
+    client.force_login(world.a.admin)
+    revoke = reverse("certificates_admin:revoke", args=[doc.pk])
+    with translation.override("ar"):
+        page = client.get(revoke, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+        inspect = client.get(
+            reverse("issued_documents:inspect", args=[doc.pk])
+        ).content.decode()
+    assert "سحب الشهادة" in page and "سحب الشهادة" in inspect
+    submit = page[page.index('type="submit"') - 80 : page.index('type="submit"') + 200]
+    assert "إلغاء" not in submit and "no button--danger" in submit
+    assert doc.holder_name_ar in page and doc.serial in page
+    assert f"«{doc.title_ar}»" in page
+    assert "الإبقاء على الشهادة" in page  # the way back is not "Cancel" either

@@ -269,6 +269,8 @@ def test_student_add_form_checks_the_national_id_against_birth_date(
     student = Student.objects.get(person__national_id=number)
     assert student.status == StudentStatus.APPLICANT
     assert student.events.get().recorded_by == world.a.admin
+    # The registrar lands on the student just added, not on the whole list.
+    assert response["Location"] == reverse("students:inspect", args=[student.pk])
 
 
 def test_student_add_form_refuses_invisible_characters_in_printed_fields(

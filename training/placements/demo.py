@@ -15,6 +15,12 @@ four institutes (about 110 students for about 220 places in Luxor):
 
 Every ward used gets a clinical supervisor (the two demo supervisors plus one
 generated account per other ward, same demo password).
+
+The class about to graduate (Karnak's 2021 intake) did its final-year rotations in
+the twelve weeks before this term, all completed and approved, and its years 1–4,
+done before the institute managed placements here, were recorded by the registrar
+from the paper register (`clinical_year_record`, with the evidence): its rollover
+preview graduates everyone whose marks are in and passed.
 """
 
 from __future__ import annotations
@@ -47,7 +53,7 @@ from .models import (
     SignOffLevel,
 )
 from .selectors import week_start
-from .services import block_ward_set, proposal_apply
+from .services import block_ward_set, clinical_year_record, proposal_apply
 
 PATTERNS = {
     2: ((Shift.MORNING, "56"), (Shift.MORNING, "02")),
@@ -75,7 +81,8 @@ COMMENTS = [
 
 
 def _supervisors(ctx, wards: list[Ward]) -> dict[int, list]:
-    """One clinical supervisor per ward at least (the demo accounts count)."""
+    """Two clinical supervisors per ward at least (the demo accounts count): one
+    enters hours, the other approves them."""
     User = get_user_model()
     password = make_password(settings.DEMO_PASSWORD)
     have = defaultdict(list)
@@ -86,21 +93,36 @@ def _supervisors(ctx, wards: list[Ward]) -> dict[int, list]:
     given = ["سمية", "نجلاء", "أسماء", "فاطمة", "حنان", "سعاد", "مها", "عبير"]
     family = ["عبد الحميد", "الطحاوي", "حسن", "القناوي", "سليمان", "الأقصري"]
     for i, ward in enumerate(wards):
-        if have[ward.pk]:
-            continue
-        username = f"sup.{ward.hospital.code}.{ward.pk}"
-        user, _created = User.objects.get_or_create(
-            username=username,
-            defaults={
-                "first_name": given[i % len(given)],
-                "last_name": family[i % len(family)],
-                "email": f"{username}@nursing.example",
-                "password": password,
-            },
-        )
-        RoleAssignment.objects.get_or_create(user=user, role=Role.SUPERVISOR, ward=ward)
-        have[ward.pk].append(user)
+        # Two per ward: hours are entered by one (the clinical instructor) and
+        # approved by the other (four eyes).
+        for prefix, offset in (("sup", 0), ("inst", 3)):
+            if len(have[ward.pk]) >= 2:
+                break
+            username = f"{prefix}.{ward.hospital.code}.{ward.pk}"
+            if any(u.username == username for u in have[ward.pk]):
+                continue
+            user, _created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": given[(i + offset) % len(given)],
+                    "last_name": family[(i + offset) % len(family)],
+                    "email": f"{username}@nursing.example",
+                    "password": password,
+                },
+            )
+            RoleAssignment.objects.get_or_create(
+                user=user, role=Role.SUPERVISOR, ward=ward
+            )
+            have[ward.pk].append(user)
     return have
+
+
+def _instructor(supervisors, placement):
+    """Who enters the hours of a placement: a ward colleague of its supervisor."""
+    others = [
+        u for u in supervisors.get(placement.ward_id, []) if u != placement.supervisor
+    ]
+    return others[0] if others else placement.supervisor
 
 
 def load_placements(ctx) -> None:
@@ -127,6 +149,7 @@ def load_placements(ctx) -> None:
     supervisors = _supervisors(ctx, all_wards)
     accounts = ctx.shared.get("accounts", {})
     blocks = []
+    finals = []
     for code, institute in sorted(institutes.items()):
         admin = accounts.get(f"admin.{code.split('-')[0]}")
         hospitals = institute.training_hospital_ids()
@@ -140,6 +163,9 @@ def load_placements(ctx) -> None:
                 continue
             year = years.most_common(1)[0][0]
             if year not in PATTERNS:
+                continue
+            if (code, cohort.intake_year) == FINAL_CLASS:
+                finals.append((cohort, admin))
                 continue
             students = list(
                 Student.objects.filter(
@@ -172,6 +198,8 @@ def load_placements(ctx) -> None:
                 result = proposal_apply(block=block, by=admin)
                 blocks.append((block, admin, len(result.booked), len(result.unplaced)))
     _progress(rng, today, rotation_ends, supervisors)
+    for cohort, admin in finals:
+        _final_class(ctx, cohort, admin, supervisors, before=term_start)
     booked = sum(b[2] for b in blocks)
     unplaced = sum(b[3] for b in blocks)
     ctx.say(
@@ -179,6 +207,149 @@ def load_placements(ctx) -> None:
         f"({unplaced} student-rotations found no free place), "
         f"{ClinicalHours.objects.count()} hours entries, "
         f"{CompetencySignOff.objects.count()} sign-offs"
+    )
+
+
+#: The class about to graduate: (institute code, intake year).
+FINAL_CLASS = ("karnak-nursing", 2021)
+PAPER_REGISTER = (
+    "سجل التدريب الإكلينيكي الورقي للمعهد — الفرقة {year} ({years}) ص {page}"
+)
+
+
+def _final_class(ctx, cohort, admin, supervisors, *, before: datetime.date) -> None:
+    """Karnak's final-year class: years 1–4 recorded from the paper register, year 5
+    rotated in the twelve weeks before this term (booked by the proposal), completed
+    and approved, every competency signed off, final evaluations written."""
+    from curriculum.models import Competency, YearRequirement
+    from students.models import Student, StudentStatus
+
+    rng = ctx.rng
+    students = list(
+        Student.objects.filter(
+            cohort=cohort, status=StudentStatus.ENROLLED, year_of_study=5
+        ).select_related("cohort")
+    )
+    version = cohort.curriculum_version_id
+    required = dict(
+        YearRequirement.objects.filter(version=version).values_list(
+            "year", "required_clinical_hours"
+        )
+    )
+    competencies = defaultdict(list)
+    for c in Competency.objects.filter(version=version).order_by("code"):
+        competencies[c.year].append(c)
+    for student in students:
+        for year in range(1, 5):
+            clinical_year_record(
+                student=student,
+                year=year,
+                hours=required.get(year, 0),
+                competencies=competencies[year],
+                evidence=PAPER_REGISTER.format(
+                    year=year,
+                    years=f"{cohort.intake_year + year - 1}/"
+                    f"{(cohort.intake_year + year) % 100:02d}",
+                    page=10 + student.pk % 90,
+                ),
+                by=admin,
+            )
+    start = week_start(before) - datetime.timedelta(weeks=12)
+    block = RotationBlock.objects.create(
+        cohort=cohort,
+        year=5,
+        name_ar=f"التدريب الإكلينيكي للفرقة الخامسة — {cohort.institute.name_ar}",
+        name_en=f"Year 5 clinical rotations — {cohort.institute.name_en}",
+        start_date=start,
+        end_date=start + datetime.timedelta(weeks=12, days=-1),
+        shift=Shift.NIGHT,
+        weekdays="56012",
+        rotation_weeks=4,
+    )
+    block.students.set(students)
+    for ward in Ward.objects.filter(
+        hospital_id__in=cohort.institute.training_hospital_ids(), is_active=True
+    ).order_by("pk"):
+        block_ward_set(block=block, ward=ward, places=ward.student_capacity)
+    proposal_apply(block=block, by=admin)
+    placements = list(
+        Placement.objects.filter(block=block).select_related("student").order_by("pk")
+    )
+    now = timezone.now()
+    changes, hours, signoffs, evaluations = [], [], [], []
+    for p in placements:
+        sups = supervisors.get(p.ward_id) or []
+        p.supervisor = sups[0] if sups else None
+        previous = p.status
+        for status in (
+            PlacementStatus.CONFIRMED,
+            PlacementStatus.IN_PROGRESS,
+            PlacementStatus.COMPLETED,
+        ):
+            changes.append(
+                PlacementStatusChange(
+                    placement=p, from_status=previous, to_status=status, changed_at=now
+                )
+            )
+            previous = status
+        p.status = previous
+    Placement.objects.bulk_update(placements, ["status", "supervisor"])
+    PlacementStatusChange.objects.bulk_create(changes)
+    days = defaultdict(list)
+    for d in PlacementDay.objects.filter(placement__block=block).order_by("date"):
+        days[d.placement_id].append(d)
+    by_student = defaultdict(list)
+    for p in placements:
+        by_student[p.student_id].append(p)
+        for d in days[p.pk]:
+            hours.append(
+                ClinicalHours(
+                    placement=p,
+                    day=d,
+                    hours=SHIFT_HOURS[d.shift],
+                    status=HoursStatus.APPROVED,
+                    entered_by=_instructor(supervisors, p),
+                    decided_by=p.supervisor,
+                    decided_at=now,
+                )
+            )
+        if days[p.pk]:
+            evaluations.append(
+                PlacementEvaluation(
+                    placement=p,
+                    kind=EvaluationKind.FINAL,
+                    professional_behaviour=rng.randint(4, 5),
+                    communication=rng.randint(3, 5),
+                    clinical_skills=rng.randint(3, 5),
+                    safety=rng.randint(4, 5),
+                    documentation=rng.randint(3, 5),
+                    comments=rng.choice(COMMENTS),
+                    evaluated_by=p.supervisor,
+                    evaluated_on=p.end_date,
+                )
+            )
+    for student_placements in by_student.values():
+        for c in competencies[5]:
+            p = rng.choice(student_placements)
+            signoffs.append(
+                CompetencySignOff(
+                    student_id=p.student_id,
+                    competency=c,
+                    placement=p,
+                    level=rng.choice(
+                        [SignOffLevel.SUPERVISED, SignOffLevel.INDEPENDENT]
+                    ),
+                    assessed_on=p.end_date,
+                    signed_by=p.supervisor,
+                )
+            )
+    ClinicalHours.objects.bulk_create(hours, batch_size=1000)
+    CompetencySignOff.objects.bulk_create(signoffs, batch_size=1000)
+    PlacementEvaluation.objects.bulk_create(evaluations, batch_size=1000)
+    ctx.say(
+        f"placements: final class {cohort}: years 1–4 recorded from the paper "
+        f"register for {len(students)} students, year 5 in {len(placements)} "
+        f"completed placements"
     )
 
 
@@ -256,7 +427,7 @@ def _progress(rng, today, rotation_ends, supervisors) -> None:
                     day=d,
                     hours=value,
                     status=status,
-                    entered_by=p.supervisor,
+                    entered_by=_instructor(supervisors, p),
                     decided_by=by,
                     decided_at=decided_at if by else None,
                     decision_comment=comment,

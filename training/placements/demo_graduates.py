@@ -24,7 +24,7 @@ from collections import defaultdict
 
 from institutes.models import Ward
 
-from .demo import _supervisors
+from .demo import _instructor, _supervisors
 from .models import (
     SHIFT_HOURS,
     EvaluationKind,
@@ -134,7 +134,8 @@ def _clinical_year(ctx, cohort, year, shift, weekdays, weeks, admin, counts) -> 
         .select_related("hospital")
         .order_by("pk")
     )
-    _supervisors(ctx, wards)  # every ward has one (made by the placements demo)
+    # Every ward has two (made by the placements demo): one enters, one approves.
+    supervisors = _supervisors(ctx, wards)
     for ward in wards:
         block_ward_set(block=block, ward=ward, places=ward.student_capacity)
     result = proposal_apply(block=block, by=admin)
@@ -161,7 +162,10 @@ def _clinical_year(ctx, cohort, year, shift, weekdays, weeks, admin, counts) -> 
         limit = SHIFT_HOURS[shift]
         for day in placement.days.order_by("date"):
             entry = hours_record(
-                placement=placement, date=day.date, hours=limit, by=supervisor
+                placement=placement,
+                date=day.date,
+                hours=limit,
+                by=_instructor(supervisors, placement),
             )
             hours_decide(entry=entry, approve=True, by=supervisor)
             counts["hours"] += 1

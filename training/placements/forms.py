@@ -149,6 +149,43 @@ class EvaluationForm(forms.Form):
 
 class DecideForm(forms.Form):
     decision = forms.ChoiceField(
-        choices=[("approve", _("Approve")), ("reject", _("Reject"))]
+        choices=[
+            ("approve", _("Approve")),
+            ("reject", _("Reject")),
+            ("return", _("Return: needs information")),
+        ]
     )
     comment = forms.CharField(required=False, max_length=300, label=_("Comment"))
+
+
+class CompetencyChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.code} — {obj.title}"
+
+
+class PastYearForm(forms.Form):
+    """A past year's clinical training from the paper register (the registrar)."""
+
+    hours = forms.CharField(
+        label=_("Approved clinical hours"),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr"}),
+    )
+    competencies = CompetencyChoices(
+        queryset=None,
+        label=_("Competencies signed off"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    evidence = forms.CharField(
+        label=_("Evidence"),
+        help_text=_("Where the figures come from, e.g. the register and its page."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, student, year, **kwargs):
+        from curriculum.models import Competency
+
+        super().__init__(*args, **kwargs)
+        self.fields["competencies"].queryset = Competency.objects.filter(
+            version=student.cohort.curriculum_version_id, year=year
+        ).order_by("code")

@@ -27,3 +27,33 @@ def connect() -> None:
     extend_student_visibility(ward=("placements__ward",))
     register_graduation_requirement("training.clinical", clinical_graduation_unmet)
     register_promotion_requirement("training.clinical", clinical_promotion_unmet)
+    _register_student_panel()
+
+
+def _register_student_panel() -> None:
+    """The student page links to the student's clinical record (hours, sign-offs,
+    placements, past years), for whoever may see the student's placements."""
+    from django.utils.translation import gettext_lazy as _
+
+    from institutes import access
+    from students.panels import StudentPagePanel, register_student_page_panel
+
+    from .models import Placement
+
+    class ClinicalRecordPanel(StudentPagePanel):
+        order = 250
+        title = _("Clinical training")
+        template_name = "training/panels/student_clinical.html"
+
+        def is_shown(self) -> bool:
+            return access.user_may(self.request.user, "view", Placement)
+
+        def get_context_data(self, parent_context=None):
+            return {
+                "student": self.student,
+                "placements": access.filter_for(
+                    Placement.objects.filter(student=self.student), self.request.user
+                ).count(),
+            }
+
+    register_student_page_panel(ClinicalRecordPanel)

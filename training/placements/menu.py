@@ -7,12 +7,17 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from institutes import access
 
-from .models import Placement
+from .models import Placement, RecordedClinicalYear
 
 
 class PlacementMenuItem(MenuItem):
     def is_shown(self, request):
         return access.user_may(request.user, "view", Placement)
+
+
+class PastYearsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return access.user_may(request.user, "view", RecordedClinicalYear)
 
 
 class _Submenu(SubmenuMenuItem):
@@ -33,6 +38,14 @@ def placements_menu_item():
         items=[
             PlacementMenuItem(label, reverse_lazy(url), icon_name=icon, order=order)
             for label, url, icon, order in items
+        ]
+        + [
+            PastYearsMenuItem(
+                _("Past clinical years"),
+                reverse_lazy("training_past_years"),
+                icon_name="history",
+                order=700,
+            )
         ]
     )
     return _Submenu(_("Clinical placements"), menu, icon_name="calendar-alt", order=320)

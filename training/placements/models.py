@@ -190,10 +190,12 @@ class RotationBlock(BilingualNameMixin, models.Model):
         constraints = [
             models.CheckConstraint(
                 name="rotation_block_period_in_order",
+                violation_error_message=_("The last day cannot be before the first."),
                 condition=Q(end_date__gte=F("start_date")),
             ),
             models.CheckConstraint(
                 name="rotation_block_year_in_programme",
+                violation_error_message=_("The year of study is 1 to 5."),
                 condition=Q(year__gte=1) & Q(year__lte=5),
             ),
         ]
@@ -314,9 +316,15 @@ class BlockWard(models.Model):
         verbose_name_plural = _("wards of a block")
         ordering = ["block", "ward__name_ar"]
         constraints = [
-            models.UniqueConstraint(fields=["block", "ward"], name="block_ward_unique"),
+            models.UniqueConstraint(
+                fields=["block", "ward"],
+                name="block_ward_unique",
+                violation_error_message=_("This ward is already used by the block."),
+            ),
             models.CheckConstraint(
-                name="block_ward_places_positive", condition=Q(places__gte=1)
+                name="block_ward_places_positive",
+                violation_error_message=_("Give at least one place."),
+                condition=Q(places__gte=1),
             ),
         ]
 
@@ -385,14 +393,19 @@ class Placement(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="placement_period_in_order",
+                violation_error_message=_("The last day cannot be before the first."),
                 condition=Q(end_date__gte=F("start_date")),
             ),
             models.CheckConstraint(
                 name="placement_cancel_has_reason",
+                violation_error_message=_("Say why the placement is cancelled."),
                 condition=~Q(status="cancelled") | ~Q(cancel_reason=""),
             ),
             models.CheckConstraint(
                 name="placement_confirmed_has_supervisor",
+                violation_error_message=_(
+                    "A confirmed or running placement needs a supervisor."
+                ),
                 condition=Q(status__in=["planned", "cancelled"])
                 | Q(supervisor__isnull=False),
             ),
@@ -497,7 +510,9 @@ class PlacementDay(models.Model):
         indexes = [models.Index(fields=["ward", "date", "shift"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["student", "date"], name="placement_day_student_once_a_day"
+                fields=["student", "date"],
+                name="placement_day_student_once_a_day",
+                violation_error_message=_("The student is already placed on this day."),
             ),
         ]
 
@@ -541,10 +556,15 @@ class WardShiftLoad(models.Model):
         ordering = ["ward", "date", "shift"]
         constraints = [
             models.UniqueConstraint(
-                fields=["ward", "date", "shift"], name="ward_shift_load_unique"
+                fields=["ward", "date", "shift"],
+                name="ward_shift_load_unique",
+                violation_error_message=_(
+                    "This ward's load for this day and shift already exists."
+                ),
             ),
             models.CheckConstraint(
                 name="ward_shift_load_within_capacity",
+                violation_error_message=_("The ward is full on this day and shift."),
                 condition=Q(booked__lte=F("capacity")) & Q(booked__gte=0),
             ),
         ]
@@ -557,6 +577,7 @@ class HoursStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting approval")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+    NEEDS_INFO = "needs_info", _("Returned: needs information")
     SUPERSEDED = "superseded", _("Corrected")
 
 
@@ -570,9 +591,11 @@ _HOURS_VIEW = Paths(
 class ClinicalHours(models.Model):
     """A student's attendance (hours) on one booked day and shift of a placement.
 
-    Entered by a supervisor of the ward and approved or rejected (with a comment) by
-    one. A correction is a new row that `corrects` the old one, which is kept with
-    status "corrected"; only one current row exists per day.
+    Entered by one person of the ward (the nurse on shift, the clinical instructor)
+    and approved, rejected or returned for information (with a comment) by another
+    supervisor of the ward: the database refuses a decision by whoever entered the
+    hours (four eyes). A correction is a new row that `corrects` the old one, which
+    is kept with status "corrected"; only one current row exists per day.
     """
 
     placement = models.ForeignKey(
@@ -619,6 +642,11 @@ class ClinicalHours(models.Model):
         blank=True,
         related_name="correction",
     )
+    #: Decided by the person who entered it before the four-eyes rule existed
+    #: (migration 0006 marks those rows; they are kept as they were).
+    single_signature = models.BooleanField(
+        _("decided by the person who entered it"), default=False, editable=False
+    )
 
     access_rule = AccessRule(view=_HOURS_VIEW, change=Paths(ward=("placement__ward",)))
 
@@ -631,14 +659,34 @@ class ClinicalHours(models.Model):
                 fields=["day"],
                 condition=~Q(status="superseded"),
                 name="clinical_hours_one_current_per_day",
+                violation_error_message=_(
+                    "This day already has hours; record a correction instead."
+                ),
             ),
             models.CheckConstraint(
                 name="clinical_hours_within_longest_shift",
+                violation_error_message=_(
+                    "Hours are more than 0 and at most 12 (the longest shift)."
+                ),
                 condition=Q(hours__gt=0) & Q(hours__lte=MAX_SHIFT_HOURS),
             ),
             models.CheckConstraint(
                 name="clinical_hours_rejection_has_comment",
-                condition=~Q(status="rejected") | ~Q(decision_comment=""),
+                condition=~Q(status__in=["rejected", "needs_info"])
+                | ~Q(decision_comment=""),
+                violation_error_message=_(
+                    "Say why the hours are rejected or returned."
+                ),
+            ),
+            models.CheckConstraint(
+                name="clinical_hours_four_eyes",
+                condition=Q(decided_by__isnull=True)
+                | ~Q(decided_by=F("entered_by"))
+                | Q(single_signature=True),
+                violation_error_message=_(
+                    "Hours are decided by someone other than the person who entered "
+                    "them."
+                ),
             ),
         ]
 
@@ -712,6 +760,9 @@ class CompetencySignOff(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="signoff_remediation_has_comment",
+                violation_error_message=_(
+                    "Say what needs remediation so it can be planned."
+                ),
                 condition=~Q(level="remediation") | ~Q(comment=""),
             ),
         ]
@@ -784,10 +835,15 @@ class PlacementEvaluation(models.Model):
         ordering = ["placement", "kind"]
         constraints = [
             models.UniqueConstraint(
-                fields=["placement", "kind"], name="evaluation_one_per_kind"
+                fields=["placement", "kind"],
+                name="evaluation_one_per_kind",
+                violation_error_message=_(
+                    "This placement already has this evaluation."
+                ),
             ),
             models.CheckConstraint(
                 name="evaluation_scores_on_rubric",
+                violation_error_message=_("Each score is 1 to 5."),
                 condition=Q(
                     professional_behaviour__gte=1, professional_behaviour__lte=5
                 )
@@ -810,6 +866,99 @@ class PlacementEvaluation(models.Model):
         return sum(getattr(self, name) for name, _label in RUBRIC) / len(RUBRIC)
 
 
+class RecordedClinicalYear(models.Model):
+    """A year of clinical training done before placements were managed here, as the
+    registrar records it from the paper register: the approved hours and the
+    competencies signed off, with the evidence (register, page), who and when.
+
+    Recorded on the student's clinical record (Clinical placements → a student →
+    "Record a past year") or imported from a spreadsheet. Never edited: a correction
+    is a new row that `replaces` the previous one, which stays (no longer current).
+    The totals count with the approved hours and sign-offs in promotion and
+    graduation (see docs/placements.md, "Not tracked").
+    """
+
+    student = models.ForeignKey(
+        "students.Student",
+        verbose_name=_("student"),
+        on_delete=models.PROTECT,
+        related_name="recorded_clinical_years",
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year of study"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    hours = models.DecimalField(
+        _("approved clinical hours"),
+        max_digits=6,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(2000)],
+    )
+    competencies = models.ManyToManyField(
+        "curriculum.Competency",
+        verbose_name=_("competencies signed off"),
+        blank=True,
+        related_name="+",
+    )
+    evidence = models.TextField(
+        _("evidence"),
+        help_text=_("Where the figures come from, e.g. the register and its page."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    is_current = models.BooleanField(_("current"), default=True)
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name=_("replaces"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+    )
+
+    access_rule = AccessRule.same(institute=("student__cohort__institute",))
+
+    class Meta:
+        verbose_name = _("recorded past clinical year")
+        verbose_name_plural = _("recorded past clinical years")
+        ordering = ["student", "year", "recorded_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "year"],
+                condition=Q(is_current=True),
+                name="recorded_clinical_year_one_current",
+                violation_error_message=_(
+                    "This year is already recorded for the student; record a "
+                    "correction instead."
+                ),
+            ),
+            models.CheckConstraint(
+                name="recorded_clinical_year_in_programme",
+                condition=Q(year__gte=1, year__lte=5),
+                violation_error_message=_("The year of study is 1 to 5."),
+            ),
+            models.CheckConstraint(
+                name="recorded_clinical_year_hours_range",
+                condition=Q(hours__gte=0, hours__lte=2000),
+                violation_error_message=_("The hours are 0 to 2000."),
+            ),
+            models.CheckConstraint(
+                name="recorded_clinical_year_has_evidence",
+                condition=~Q(evidence=""),
+                violation_error_message=_(
+                    "Say where the figures come from (the evidence)."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} Y{self.year}: {self.hours}"
+
+
 __all__ = [
     "ACTIVE_PLACEMENT",
     "BlockWard",
@@ -825,6 +974,7 @@ __all__ = [
     "PlacementStatus",
     "PlacementStatusChange",
     "RUBRIC",
+    "RecordedClinicalYear",
     "RotationBlock",
     "SHIFT_HOURS",
     "SIGNED_OFF_LEVELS",

@@ -19,6 +19,7 @@ from institutes.models import Hospital, Ward
 
 from .models import (
     ACTIVE_PLACEMENT,
+    SHIFT_HOURS,
     SIGNED_OFF_LEVELS,
     ClinicalHours,
     CompetencySignOff,
@@ -27,6 +28,7 @@ from .models import (
     PlacementDay,
     PlacementEvaluation,
     PlacementStatus,
+    RecordedClinicalYear,
     RotationBlock,
     Shift,
     WardShiftLoad,
@@ -304,6 +306,8 @@ def pending_hours(user) -> QuerySet[ClinicalHours]:
 class CompetencyLine:
     competency: object
     history: list[CompetencySignOff] = field(default_factory=list)
+    #: Signed off according to a recorded past year (the paper register).
+    recorded: bool = False
 
     @property
     def current(self) -> CompetencySignOff | None:
@@ -314,7 +318,9 @@ class CompetencyLine:
     @property
     def signed_off(self) -> bool:
         current = self.current
-        return current is not None and current.level in SIGNED_OFF_LEVELS
+        if current is not None:
+            return current.level in SIGNED_OFF_LEVELS
+        return self.recorded
 
 
 @dataclass
@@ -327,6 +333,12 @@ class ClinicalYear:
     competencies: list[CompetencyLine]
     placements: list[Placement]
     evaluations: list[PlacementEvaluation]
+    #: The registrar's record of the year from the paper register, if any; its
+    #: hours are included in `approved_hours`.
+    recorded: RecordedClinicalYear | None = None
+    #: Whether the year is checked for promotion and graduation: the cohort has a
+    #: rotation block for it, or a past record exists (see `tracked_years`).
+    tracked: bool = True
 
     @property
     def hours_met(self) -> bool:
@@ -401,19 +413,49 @@ def clinical_record(student, years: list[int] | None = None) -> list[ClinicalYea
         .order_by("placement__start_date", "kind")
     ):
         evaluations[e.placement.block.year].append(e)
+    recorded = {
+        r.year: r
+        for r in RecordedClinicalYear.objects.filter(
+            student=student, year__in=years, is_current=True
+        )
+        .select_related("recorded_by")
+        .prefetch_related("competencies")
+    }
+    for y, r in recorded.items():
+        attested = {c.pk for c in r.competencies.all()}
+        for line in competencies[y]:
+            line.recorded = line.competency.pk in attested
+    blocked_years = set(
+        RotationBlock.objects.filter(
+            cohort_id__in=_cohort_ids(student), year__in=years
+        ).values_list("year", flat=True)
+    )
     return [
         ClinicalYear(
             year=y,
             required_hours=required.get(y, 0),
-            approved_hours=hours[y][HoursStatus.APPROVED],
+            approved_hours=hours[y][HoursStatus.APPROVED]
+            + (recorded[y].hours if y in recorded else 0),
             pending_hours=hours[y][HoursStatus.PENDING],
             rejected_entries=rejected[y],
             competencies=competencies[y],
             placements=placements[y],
             evaluations=evaluations[y],
+            recorded=recorded.get(y),
+            tracked=y in blocked_years or y in recorded or bool(placements[y]),
         )
         for y in years
     ]
+
+
+def _cohort_ids(student) -> list[int]:
+    from students.models import Enrolment
+
+    ids = set(
+        Enrolment.objects.filter(student=student).values_list("cohort_id", flat=True)
+    )
+    ids.add(student.cohort_id)
+    return sorted(ids)
 
 
 def clinical_year_unmet(record: ClinicalYear) -> list[str]:
@@ -423,7 +465,7 @@ def clinical_year_unmet(record: ClinicalYear) -> list[str]:
             _("Year %(year)s: %(approved)s of %(required)s clinical hours approved.")
             % {
                 "year": record.year,
-                "approved": record.approved_hours.normalize(),
+                "approved": f"{record.approved_hours.normalize():f}",
                 "required": record.required_hours,
             }
         )
@@ -437,23 +479,91 @@ def clinical_year_unmet(record: ClinicalYear) -> list[str]:
 
 
 def clinical_graduation_unmet(students) -> dict[int, list[str]]:
-    """Graduation check (registered with students.services): every year's hours and
-    competencies, for each student. Four queries for any number of students."""
+    """Graduation check (registered with students.services): every *tracked* year's
+    hours and competencies (approved entries plus a recorded past year), for each
+    student. A fixed number of queries for any number of students.
+
+    The same rule as promotion: a year with no rotation block for any of the
+    student's cohorts, no placement of theirs and no recorded past year is not
+    tracked, and not checked.
+    """
+    from students.models import Enrolment
+
     if not students:
         return {}
-    return _clinical_unmet(
-        [
-            (s.pk, s.cohort.curriculum_version_id, year)
-            for s in students
-            for year in range(1, YEARS_OF_STUDY + 1)
-        ]
+    years = range(1, YEARS_OF_STUDY + 1)
+    student_ids = [s.pk for s in students]
+    cohorts = defaultdict(set)
+    for s in students:
+        cohorts[s.pk].add(s.cohort_id)
+    for sid, cid in Enrolment.objects.filter(student__in=student_ids).values_list(
+        "student_id", "cohort_id"
+    ):
+        cohorts[sid].add(cid)
+    blocks = set(
+        RotationBlock.objects.filter(cohort_id__in=set().union(*cohorts.values()))
+        .values_list("cohort_id", "year")
+        .distinct()
     )
+    placed = set(
+        Placement.objects.filter(student__in=student_ids)
+        .values_list("student_id", "block__year")
+        .distinct()
+    )
+    recorded = _recorded_by_student_year(student_ids, years=years)
+    checks = [
+        (s.pk, s.cohort.curriculum_version_id, year)
+        for s in students
+        for year in years
+        if any((c, year) in blocks for c in cohorts[s.pk])
+        or (s.pk, year) in placed
+        or (s.pk, year) in recorded
+    ]
+    return _clinical_unmet(checks, recorded)
 
 
-def _clinical_unmet(checks) -> dict[int, list[str]]:
-    """Unmet clinical items for (student id, curriculum version id, year) triples."""
+def clinical_promotion_unmet(enrolments) -> dict[int, list[str]]:
+    """Promotion check (registered with students.services): for each enrolment, the
+    year being finished must have its approved clinical hours and its competencies
+    signed off. A fixed number of queries for a whole cohort, whatever its size.
+
+    A cohort and year with no rotation block at all is *not tracked* (placements are
+    not managed here for it, e.g. years finished before the institute started using
+    placements) unless the registrar recorded the student's year from the paper
+    register: it is not checked, so nobody is blocked for records that were never
+    kept in this system. As soon as one block exists for the cohort and year, every
+    student of the cohort in that year is checked, placed or not. A recorded past
+    year adds its hours and competencies to the approved ones. The graduation check
+    applies the same rule to every year.
+    """
+    if not enrolments:
+        return {}
+    cohort_ids = {e.cohort_id for e in enrolments}
+    years = {e.year_of_study for e in enrolments}
+    tracked = set(
+        RotationBlock.objects.filter(cohort_id__in=cohort_ids, year__in=years)
+        .values_list("cohort_id", "year")
+        .distinct()
+    )
+    recorded = _recorded_by_student_year(
+        {e.student_id for e in enrolments}, years=years
+    )
+    checks = [
+        (e.student_id, e.cohort.curriculum_version_id, e.year_of_study)
+        for e in enrolments
+        if (e.cohort_id, e.year_of_study) in tracked
+        or (e.student_id, e.year_of_study) in recorded
+    ]
+    return _clinical_unmet(checks, recorded)
+
+
+def _clinical_unmet(checks, recorded) -> dict[int, list[str]]:
+    """Unmet clinical items for (student id, curriculum version id, year) triples;
+    `recorded` adds recorded past years' hours and attested competencies."""
     from curriculum.models import Competency, YearRequirement
 
+    if not checks:
+        return {}
     versions = {v for _s, v, _y in checks}
     years = {y for _s, _v, y in checks}
     students = {s for s, _v, _y in checks}
@@ -490,14 +600,17 @@ def _clinical_unmet(checks) -> dict[int, list[str]]:
         history[(entry.student_id, entry.competency_id)].append(entry)
     unmet: dict[int, list[str]] = {}
     for student_id, version_id, year in checks:
+        hours, attested = recorded.get((student_id, year), (0, set()))
         record = ClinicalYear(
             year=year,
             required_hours=required.get((version_id, year), 0),
-            approved_hours=approved[(student_id, year)],
+            approved_hours=approved[(student_id, year)] + hours,
             pending_hours=Decimal(0),
             rejected_entries=0,
             competencies=[
-                CompetencyLine(c, history[(student_id, c.pk)])
+                CompetencyLine(
+                    c, history[(student_id, c.pk)], recorded=c.pk in attested
+                )
                 for c in competencies[(version_id, year)]
             ],
             placements=[],
@@ -509,34 +622,27 @@ def _clinical_unmet(checks) -> dict[int, list[str]]:
     return unmet
 
 
-def clinical_promotion_unmet(enrolments) -> dict[int, list[str]]:
-    """Promotion check (registered with students.services): for each enrolment, the
-    year being finished must have its approved clinical hours and its competencies
-    signed off. Five queries for a whole cohort, whatever its size.
+def _recorded_by_student_year(
+    student_ids, *, years
+) -> dict[tuple[int, int], tuple[Decimal, set[int]]]:
+    """Current recorded past years: (student, year) → (hours, competency ids). Two
+    queries (the rows and their competencies)."""
+    rows = RecordedClinicalYear.objects.filter(
+        student_id__in=student_ids, year__in=years, is_current=True
+    ).prefetch_related("competencies")
+    return {
+        (r.student_id, r.year): (r.hours, {c.pk for c in r.competencies.all()})
+        for r in rows
+    }
 
-    A cohort and year with no rotation block at all is *not tracked* (placements are
-    not managed here for it, e.g. years finished before the institute started using
-    placements): it is not checked, so nobody is blocked for records that were never
-    kept in this system. As soon as one block exists for the cohort and year, every
-    student of the cohort in that year is checked, placed or not.
-    """
-    if not enrolments:
-        return {}
-    cohort_ids = {e.cohort_id for e in enrolments}
-    years = {e.year_of_study for e in enrolments}
-    tracked = set(
-        RotationBlock.objects.filter(cohort_id__in=cohort_ids, year__in=years)
-        .values_list("cohort_id", "year")
-        .distinct()
-    )
-    concerned = [e for e in enrolments if (e.cohort_id, e.year_of_study) in tracked]
-    if not concerned:
-        return {}
-    return _clinical_unmet(
-        [
-            (e.student_id, e.cohort.curriculum_version_id, e.year_of_study)
-            for e in concerned
-        ]
+
+def recorded_years_for(user) -> QuerySet[RecordedClinicalYear]:
+    """Recorded past years the user may see, with what their list shows."""
+    return access.filter_for(
+        RecordedClinicalYear.objects.select_related(
+            "student__person", "student__cohort__institute", "recorded_by"
+        ),
+        user,
     )
 
 
@@ -562,22 +668,24 @@ def ward_occupancy(*, user, start: datetime.date, end: datetime.date):
 
 
 def students_behind_on_hours(*, user, today: datetime.date, limit: int = 50):
-    """Students in running or completed placements this year whose approved hours
-    are below the share of the requirement the booked days so far should give.
-
-    Expected = required × (booked days up to today ÷ booked days of the year's
-    placements). Three queries.
+    """Students whose hours entered so far (approved or awaiting approval) are below
+    what their booked days up to today give: each elapsed booked day counts its
+    shift's length (morning 7, evening 7, night 12), capped at the year's
+    requirement. A student is behind for days actually missed (absent, rejected,
+    short), not for the part of the year's requirement still to be scheduled.
+    Three queries.
     """
     from curriculum.models import YearRequirement
 
     days = (
         access.filter_for(PlacementDay.objects.all(), user)
         .filter(
+            date__lte=today,
             placement__status__in=(
                 PlacementStatus.IN_PROGRESS,
                 PlacementStatus.COMPLETED,
                 PlacementStatus.CONFIRMED,
-            )
+            ),
         )
         .values(
             "student_id",
@@ -585,22 +693,28 @@ def students_behind_on_hours(*, user, today: datetime.date, limit: int = 50):
             "student__person__name_en",
             "student__cohort__curriculum_version_id",
             "placement__block__year",
+            "shift",
         )
-        .annotate(total=Count("pk"), so_far=Count("pk", filter=Q(date__lte=today)))
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    rows = list(days)
-    if not rows:
+    scheduled: dict[tuple[int, int], dict] = {}
+    for r in days:
+        key = (r["student_id"], r["placement__block__year"])
+        row = scheduled.setdefault(key, {**r, "hours": Decimal(0)})
+        row["hours"] += SHIFT_HOURS[r["shift"]] * r["n"]
+    if not scheduled:
         return []
-    approved = defaultdict(Decimal)
-    for sid, year, total in (
+    entered = defaultdict(lambda: defaultdict(Decimal))
+    for sid, year, status, total in (
         ClinicalHours.objects.filter(
-            placement__student_id__in={r["student_id"] for r in rows},
-            status=HoursStatus.APPROVED,
+            placement__student_id__in={sid for sid, _y in scheduled},
+            status__in=(HoursStatus.APPROVED, HoursStatus.PENDING),
         )
-        .values_list("placement__student_id", "placement__block__year")
+        .values_list("placement__student_id", "placement__block__year", "status")
         .annotate(total=Sum("hours"))
     ):
-        approved[(sid, year)] = total or Decimal(0)
+        entered[(sid, year)][status] = total or Decimal(0)
     required = {
         (v, y): h
         for v, y, h in YearRequirement.objects.values_list(
@@ -608,26 +722,27 @@ def students_behind_on_hours(*, user, today: datetime.date, limit: int = 50):
         )
     }
     behind = []
-    for r in rows:
-        key = (r["student__cohort__curriculum_version_id"], r["placement__block__year"])
-        need = required.get(key, 0)
-        if not need or not r["total"]:
+    for (sid, year), r in scheduled.items():
+        need = required.get((r["student__cohort__curriculum_version_id"], year), 0)
+        if not need:
             continue
-        expected = Decimal(need) * r["so_far"] / r["total"]
-        got = approved[(r["student_id"], r["placement__block__year"])]
-        if got + Decimal("0.5") < expected:
+        expected = min(r["hours"], Decimal(need))
+        approved = entered[(sid, year)][HoursStatus.APPROVED]
+        pending = entered[(sid, year)][HoursStatus.PENDING]
+        if approved + pending + Decimal("0.5") < expected:
             behind.append(
                 {
-                    "student_id": r["student_id"],
+                    "student_id": sid,
                     "name_ar": r["student__person__name_ar"],
                     "name_en": r["student__person__name_en"],
-                    "year": r["placement__block__year"],
-                    "approved": got,
+                    "year": year,
+                    "approved": approved,
+                    "pending": pending,
                     "expected": expected.quantize(Decimal("1")),
                     "required": need,
                 }
             )
-    behind.sort(key=lambda b: b["approved"] - b["expected"])
+    behind.sort(key=lambda b: b["approved"] + b["pending"] - b["expected"])
     return behind[:limit]
 
 

@@ -65,7 +65,14 @@ class StudentsBehindTable(OperationalTable):
             value,
         )
 
-    def render_approved(self, value):
+    def render_approved(self, value, record):
+        pending = record.get("pending")
+        if pending:
+            return format_html(
+                '{} <span class="pl-muted">+ {}</span>',
+                floatformat(value, "-1"),
+                floatformat(pending, "-1"),
+            )
         return floatformat(value, "-1")
 
 

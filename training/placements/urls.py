@@ -9,8 +9,11 @@ from .views import (
     block_ward_add,
     cohort_schedule,
     hospital_schedule,
+    hours_approve_many_view,
     hours_decide_view,
     my_students_today,
+    past_years,
+    past_years_import,
     placement_adjust,
     placement_detail,
     placement_evaluate,
@@ -18,6 +21,7 @@ from .views import (
     placement_status,
     placements_dashboard,
     student_clinical_record,
+    student_past_year,
     ward_schedule_pdf,
 )
 
@@ -41,9 +45,17 @@ urlpatterns = [
     ),
     path("today/", my_students_today, name="training_my_students_today"),
     path("hours/<int:pk>/decide/", hours_decide_view, name="training_hours_decide"),
+    path("hours/approve/", hours_approve_many_view, name="training_hours_approve_many"),
     path(
         "students/<int:pk>/",
         student_clinical_record,
         name="training_student_clinical_record",
     ),
+    path(
+        "students/<int:pk>/past-year/<int:year>/",
+        student_past_year,
+        name="training_student_past_year",
+    ),
+    path("past-years/", past_years, name="training_past_years"),
+    path("past-years/import/", past_years_import, name="training_past_years_import"),
 ]

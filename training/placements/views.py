@@ -31,6 +31,7 @@ from .forms import (
     BlockWardForm,
     DecideForm,
     EvaluationForm,
+    PastYearForm,
     PlaceStudentForm,
     SignOffForm,
     TransitionForm,
@@ -41,6 +42,7 @@ from .models import (
     HoursStatus,
     Placement,
     PlacementStatus,
+    RecordedClinicalYear,
     RotationBlock,
 )
 from .selectors import (
@@ -52,6 +54,7 @@ from .selectors import (
     hospital_grid,
     pending_hours,
     placements_for,
+    recorded_years_for,
     students_behind_on_hours,
     students_on_day,
     ward_occupancy,
@@ -61,7 +64,9 @@ from .selectors import (
 )
 from .services import (
     block_ward_set,
+    clinical_year_record,
     evaluation_record,
+    hours_approve_many,
     hours_bulk_record,
     hours_decide,
     placement_book,
@@ -544,6 +549,7 @@ def my_students_today(request):
             .filter(placement_days__date=day)
             .distinct(),
             "pending": pending,
+            "any_to_approve": any(h.entered_by_id != request.user.pk for h in pending),
         },
     )
 
@@ -556,18 +562,41 @@ def hours_decide_view(request, pk):
         try:
             hours_decide(
                 entry=entry,
-                approve=form.cleaned_data["decision"] == "approve",
+                decision=form.cleaned_data["decision"],
                 comment=form.cleaned_data["comment"],
                 by=request.user,
             )
             messages.success(request, _("Decision recorded."))
         except ValidationError as exc:
             messages.error(request, _errors(exc))
-    # `next` comes from the form: only a path on this site, never another host.
     target = request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
+    if not _is_safe_next(request, target):
+        target = reverse("training_my_students_today")
+    return redirect(target)
+
+
+def _is_safe_next(request, target: str) -> bool:
+    """`next` comes from the form: only a path on this site, never another host."""
+    return url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    )
+
+
+@require_POST
+def hours_approve_many_view(request):
+    """Approve every selected entry awaiting approval in one save."""
+    ids = [int(v) for v in request.POST.getlist("entry") if v.isdigit()]
+    entries = list(pending_hours(request.user).filter(pk__in=ids))
+    if not entries:
+        messages.warning(request, _("Select the hours to approve."))
+    else:
+        approved, errors = hours_approve_many(entries=entries, by=request.user)
+        if approved:
+            messages.success(request, _("%(n)s entries approved.") % {"n": approved})
+        for message in dict.fromkeys(errors.values()):
+            messages.error(request, message)
+    target = request.POST.get("next") or ""
+    if not _is_safe_next(request, target):
         target = reverse("training_my_students_today")
     return redirect(target)
 
@@ -594,6 +623,10 @@ def student_clinical_record(request, pk):
             % {"name": student.person.name},
             "student": student,
             "years": _with_clinical_documents(request.user, student, years),
+            "may_record": access.user_may(request.user, "add", RecordedClinicalYear)
+            and access.filter_for(
+                Student.objects.filter(pk=student.pk), request.user, "change"
+            ).exists(),
         },
     )
 
@@ -690,3 +723,179 @@ def placements_dashboard(request):
 
 def _pick(ar: str, en: str, english: bool) -> str:
     return (en or ar) if english else (ar or en)
+
+
+# --- Past years recorded from the paper register -------------------------------------
+
+
+def _student_for_records(request, pk):
+    """A student whose records the user may change (institute administrators)."""
+    from students.models import Student
+
+    if not access.user_may(request.user, "add", RecordedClinicalYear):
+        raise PermissionDenied
+    return access.object_or_404(
+        access.filter_for(
+            Student.objects.select_related("person", "cohort__institute"),
+            request.user,
+            "change",
+        ),
+        pk,
+    )
+
+
+def student_past_year(request, pk, year):
+    """Record (or correct) one past year of a student's clinical training."""
+    student = _student_for_records(request, pk)
+    if not 1 <= year <= 5:
+        raise Http404
+    current = (
+        RecordedClinicalYear.objects.filter(student=student, year=year, is_current=True)
+        .prefetch_related("competencies")
+        .first()
+    )
+    initial = {}
+    if current is not None:
+        initial = {
+            "hours": f"{current.hours.normalize():f}",
+            "competencies": list(current.competencies.all()),
+            "evidence": current.evidence,
+        }
+    form = PastYearForm(
+        request.POST or None, student=student, year=year, initial=initial or None
+    )
+    if not initial:
+        form.initial["competencies"] = list(form.fields["competencies"].queryset)
+    if request.method == "POST" and form.is_valid():
+        try:
+            clinical_year_record(
+                student=student,
+                year=year,
+                hours=form.cleaned_data["hours"],
+                competencies=form.cleaned_data["competencies"],
+                evidence=form.cleaned_data["evidence"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field_name, errors in exc.message_dict.items():
+                    form.add_error(
+                        field_name if field_name in form.fields else None, errors
+                    )
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("Year %(year)s of %(name)s recorded.")
+                % {"year": year, "name": student.person.name},
+            )
+            return redirect(
+                reverse("training_student_clinical_record", args=[student.pk])
+                + f"#year-{year}"
+            )
+    history = (
+        RecordedClinicalYear.objects.filter(student=student, year=year)
+        .select_related("recorded_by")
+        .order_by("-recorded_at")
+    )
+    return render(
+        request,
+        "training/placements/past_year.html",
+        {
+            "page_title": _("Year %(year)s of %(name)s: record from the paper register")
+            % {"year": year, "name": student.person.name},
+            "student": student,
+            "year": year,
+            "form": form,
+            "history": history,
+        },
+    )
+
+
+def past_years(request):
+    """Recorded past years the user may see, newest first (after an import: the
+    rows it wrote)."""
+    if not access.user_may(request.user, "view", RecordedClinicalYear):
+        raise PermissionDenied
+    rows = recorded_years_for(request.user).filter(is_current=True)
+    since = request.GET.get("since")
+    if since:
+        from django.utils.dateparse import parse_datetime
+
+        moment = parse_datetime(since)
+        if moment is not None:
+            rows = rows.filter(recorded_at__gte=moment, recorded_by=request.user)
+    return render(
+        request,
+        "training/placements/past_years.html",
+        {
+            "page_title": _("Past clinical years recorded"),
+            "rows": rows.order_by("-recorded_at", "student__student_number")[:300],
+            "since": since,
+            "may_import": access.user_may(request.user, "add", RecordedClinicalYear),
+        },
+    )
+
+
+def past_years_import(request):
+    """Upload → preview with every problem by line → confirm (all or nothing) →
+    the rows written."""
+    from django import forms
+
+    from institutes.tabular_import import stash, unstash
+
+    from .past_years import COLUMNS, past_years_import_commit, past_years_import_preview
+
+    if not access.user_may(request.user, "add", RecordedClinicalYear):
+        raise PermissionDenied
+
+    class UploadForm(forms.Form):
+        file = forms.FileField(label=_("File (CSV or Excel .xlsx)"), required=False)
+        token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    form = UploadForm(request.POST or None, request.FILES or None)
+    context = {
+        "page_title": _("Import past clinical years"),
+        "form": form,
+        "columns": COLUMNS,
+    }
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["token"] and "confirm" in request.POST:
+                data, filename = unstash(form.cleaned_data["token"], user=request.user)
+            elif form.cleaned_data["file"]:
+                upload = form.cleaned_data["file"]
+                data, filename = upload.read(), upload.name
+            else:
+                raise ValidationError(_("Choose the file to import."))
+            preview = past_years_import_preview(
+                data=data, filename=filename, user=request.user
+            )
+            if "confirm" in request.POST and preview.table.usable:
+                started = timezone.now()
+                result = past_years_import_commit(preview=preview, by=request.user)
+                messages.success(
+                    request,
+                    _(
+                        "Import done: %(written)s years recorded, %(unchanged)s "
+                        "unchanged, %(skipped)s rows with problems skipped."
+                    )
+                    % {
+                        "written": result.written,
+                        "unchanged": result.unchanged,
+                        "skipped": result.skipped,
+                    },
+                )
+                return redirect(
+                    reverse("training_past_years")
+                    + "?since="
+                    + started.isoformat().replace("+", "%2B")
+                )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return render(
+                request, "training/placements/past_years_import.html", context
+            )
+        context.update(preview=preview, token=stash(data, filename, user=request.user))
+    return render(request, "training/placements/past_years_import.html", context)

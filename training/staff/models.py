@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -135,6 +136,9 @@ class StaffMember(SearchTextMixin):
             models.UniqueConstraint(
                 fields=["hospital", "employee_number"],
                 name="staff_unique_employee_number",
+                violation_error_message=_(
+                    "This hospital already has a staff member with this employee number."
+                ),
             ),
         ]
         indexes = [
@@ -323,6 +327,9 @@ class Topic(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="topic_pass_mark_matches_assessment",
+                violation_error_message=_(
+                    "An attendance-only topic has no pass mark; a scored topic needs one."
+                ),
                 condition=Q(assessment="attendance", pass_mark__isnull=True)
                 | (~Q(assessment="attendance") & Q(pass_mark__isnull=False)),
             ),
@@ -441,7 +448,9 @@ class TopicRuleChange(models.Model):
         ordering = ["-changed_at"]
 
     def __str__(self) -> str:
-        return f"{self.topic.code} @ {self.changed_at:%Y-%m-%d %H:%M}"
+        return (
+            f"{self.topic.code} @ {timezone.localtime(self.changed_at):%Y-%m-%d %H:%M}"
+        )
 
     @property
     def progress_percent(self) -> int:
@@ -524,7 +533,9 @@ class TrainingSession(models.Model):
         ordering = ["-starts_at"]
         constraints = [
             models.CheckConstraint(
-                name="session_ends_after_start", condition=Q(ends_at__gt=F("starts_at"))
+                name="session_ends_after_start",
+                violation_error_message=_("The session must end after it starts."),
+                condition=Q(ends_at__gt=F("starts_at")),
             ),
         ]
         indexes = [
@@ -533,7 +544,8 @@ class TrainingSession(models.Model):
         ]
 
     def __str__(self) -> str:
-        local = self.starts_at
+        # People read times in the site's time zone (a 09:00 session is not 07:00).
+        local = timezone.localtime(self.starts_at)
         return f"{self.topic.title} — {local:%Y-%m-%d %H:%M} — {self.venue}"
 
     def clean(self):
@@ -619,7 +631,11 @@ class Registration(models.Model):
         ordering = ["registered_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["session", "staff"], name="registration_unique_staff"
+                fields=["session", "staff"],
+                name="registration_unique_staff",
+                violation_error_message=_(
+                    "This person is already registered for this session."
+                ),
             ),
         ]
         indexes = [
@@ -696,10 +712,15 @@ class Attendance(models.Model):
         ordering = ["session", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["session", "staff"], name="attendance_unique_staff"
+                fields=["session", "staff"],
+                name="attendance_unique_staff",
+                violation_error_message=_(
+                    "This person's attendance is already recorded for this session."
+                ),
             ),
             models.CheckConstraint(
                 name="attendance_pass_needs_presence",
+                violation_error_message=_("Only someone present can pass."),
                 condition=Q(passed=False) | Q(status="present"),
             ),
         ]
@@ -786,7 +807,11 @@ class StaffTopicStatus(models.Model):
         verbose_name_plural = _("training statuses")
         constraints = [
             models.UniqueConstraint(
-                fields=["staff", "topic"], name="status_unique_staff_topic"
+                fields=["staff", "topic"],
+                name="status_unique_staff_topic",
+                violation_error_message=_(
+                    "This person already has a status for this topic."
+                ),
             ),
         ]
         indexes = [
@@ -831,7 +856,11 @@ class ReminderLog(models.Model):
         ordering = ["-sent_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["staff", "topic", "due_date"], name="reminder_once_per_due_date"
+                fields=["staff", "topic", "due_date"],
+                name="reminder_once_per_due_date",
+                violation_error_message=_(
+                    "A reminder for this due date was already sent."
+                ),
             ),
         ]
 

@@ -101,10 +101,12 @@ def my_sessions(request):
 # --- A session: roster, registrations ----------------------------------------------
 
 
-def _bulk_certificates_url() -> str:
+def _bulk_certificates_url(session) -> str:
+    """The bulk certificates form with this session already chosen."""
     from .documents import CERTIFICATE
 
-    return reverse("certificates_admin:bulk_new", args=[f"{CERTIFICATE}:session"])
+    url = reverse("certificates_admin:bulk_new", args=[f"{CERTIFICATE}:session"])
+    return f"{url}?session={session.pk}"
 
 
 def _parse_score(raw: str) -> Decimal | None:
@@ -167,7 +169,9 @@ def session_detail(request, pk):
             "sign_in_sheet_url": reverse(
                 "training_session_sign_in_sheet", args=[session.pk]
             ),
-            "certificates_url": _bulk_certificates_url() if counts["passed"] else "",
+            "certificates_url": _bulk_certificates_url(session)
+            if counts["passed"]
+            else "",
             "can_mark": timezone.localdate(session.starts_at) <= timezone.localdate()
             and session.status != SessionStatus.CANCELLED,
         },

@@ -266,8 +266,15 @@ class SessionFilterSet(ScopedFilterSet):
         fields = ["hospital", "topic", "status"]
 
 
+class SessionCreateView(ScopedCreateView):
+    def get_success_url(self):
+        # Land on the new session's page (roster, registration), not the list.
+        return reverse("training_session_detail", args=[self.object.pk])
+
+
 class TrainingSessionViewSet(ScopedModelViewSet):
     name = "training_sessions"
+    add_view_class = SessionCreateView
     model = TrainingSession
     icon = "date"
     menu_label = _("Sessions")

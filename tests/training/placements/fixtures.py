@@ -44,6 +44,9 @@ class Site:
     cohort: object
     block: object
     competencies: list
+    #: A second supervisor of `ward` (the clinical instructor): enters hours that
+    #: `supervisor` approves (four eyes).
+    instructor: object = None
 
 
 def make_site(tag: str = "p") -> Site:
@@ -70,6 +73,10 @@ def make_site(tag: str = "p") -> Site:
     supervisor = UserFactory(username=f"sup-{tag}", first_name="منى")
     RoleAssignmentFactory(
         user=supervisor, role=Role.SUPERVISOR, institute=None, ward=ward
+    )
+    instructor = UserFactory(username=f"inst-{tag}", first_name="سعاد")
+    RoleAssignmentFactory(
+        user=instructor, role=Role.SUPERVISOR, institute=None, ward=ward
     )
     partner_supervisor = UserFactory(username=f"psup-{tag}")
     RoleAssignmentFactory(
@@ -110,6 +117,7 @@ def make_site(tag: str = "p") -> Site:
         cohort,
         block,
         competencies,
+        instructor,
     )
 
 

@@ -57,7 +57,7 @@ def _student(site, name_ar="سارة أحمد عبد الله"):
 
 def _complete(site, p):
     for day in (D(2026, 10, 3), D(2026, 10, 4)):
-        entry = hours_record(placement=p, date=day, hours=7, by=site.supervisor)
+        entry = hours_record(placement=p, date=day, hours=7, by=site.instructor)
         hours_decide(entry=entry, approve=True, by=site.supervisor)
     for c in site.competencies:
         signoff_record(
@@ -77,7 +77,7 @@ def _text(pdf: bytes) -> str:
 def test_refused_while_the_year_is_incomplete(site):
     student, p = _student(site)
     enrolment = student.enrolments.get()
-    entry = hours_record(placement=p, date=D(2026, 10, 3), hours=7, by=site.supervisor)
+    entry = hours_record(placement=p, date=D(2026, 10, 3), hours=7, by=site.instructor)
     hours_decide(entry=entry, approve=True, by=site.supervisor)
     with pytest.raises(NotEligible) as info:
         document_issue(

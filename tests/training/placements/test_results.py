@@ -50,7 +50,7 @@ def _running(site, student):
 
 
 def _approve(site, p, day, hours):
-    entry = hours_record(placement=p, date=day, hours=hours, by=site.supervisor)
+    entry = hours_record(placement=p, date=day, hours=hours, by=site.instructor)
     hours_decide(entry=entry, approve=True, by=site.supervisor)
 
 
@@ -58,7 +58,7 @@ def test_year_record_counts_only_approved_hours_and_current_signoffs(site):
     student = student_of(site)
     p = _running(site, student)
     _approve(site, p, D(2026, 10, 3), 7)
-    hours_record(placement=p, date=D(2026, 10, 4), hours=7, by=site.supervisor)
+    hours_record(placement=p, date=D(2026, 10, 4), hours=7, by=site.instructor)
     first = signoff_record(
         placement=p,
         competency=site.competencies[0],

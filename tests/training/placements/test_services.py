@@ -241,12 +241,12 @@ def test_booking_takes_a_constant_number_of_queries(site, django_assert_num_quer
 def test_hours_are_recorded_approved_and_corrected_keeping_the_old_value(site):
     p = _running(site)
     entry = hours_record(
-        placement=p, date=D(2026, 10, 4), hours="٦", by=site.supervisor
+        placement=p, date=D(2026, 10, 4), hours="٦", by=site.instructor
     )
     assert entry.hours == Decimal("6") and entry.status == HoursStatus.PENDING
     hours_decide(entry=entry, approve=True, by=site.supervisor)
     corrected = hours_record(
-        placement=p, date=D(2026, 10, 4), hours="5,5", by=site.supervisor
+        placement=p, date=D(2026, 10, 4), hours="5,5", by=site.instructor
     )
     entry.refresh_from_db()
     assert entry.status == HoursStatus.SUPERSEDED and entry.hours == Decimal("6")
@@ -256,7 +256,7 @@ def test_hours_are_recorded_approved_and_corrected_keeping_the_old_value(site):
 
 def test_rejection_needs_a_comment(site):
     p = _running(site)
-    entry = hours_record(placement=p, date=D(2026, 10, 4), hours=6, by=site.supervisor)
+    entry = hours_record(placement=p, date=D(2026, 10, 4), hours=6, by=site.instructor)
     with pytest.raises(ValidationError, match="why"):
         hours_decide(entry=entry, approve=False, by=site.supervisor)
     hours_decide(entry=entry, approve=False, by=site.supervisor, comment="غياب")

@@ -159,7 +159,7 @@ def test_hours_beyond_the_shift_come_back_with_the_message_and_the_typed_value(
 def test_approval_and_rejection_from_the_pending_list(two, client):
     p, q = two
     mine = hours_record(
-        placement=p.placement, date=D(2026, 10, 5), hours=6, by=p.supervisor
+        placement=p.placement, date=D(2026, 10, 5), hours=6, by=p.instructor
     )
     theirs = hours_record(
         placement=q.placement, date=D(2026, 10, 5), hours=6, by=q.supervisor

@@ -365,3 +365,61 @@ def test_register_everyone_due_and_a_whole_department(world, client):
         fine.pk,
         in_ward.pk,
     }
+
+
+def test_the_certificates_button_opens_the_bulk_form_with_the_session_chosen(
+    world, sides, client
+):
+    client.force_login(world.a.trainer)
+    url = reverse("training_session_detail", args=[sides["a"].pk])
+    data = {"staff": [s.pk for s in sides["a_staff"]]}
+    for s in sides["a_staff"]:
+        data[f"s{s.pk}"] = "present"
+    client.post(url, data)
+    page = client.get(url).content.decode()
+    bulk = reverse("certificates_admin:bulk_new", args=["training.certificate:session"])
+    link = f"{bulk}?session={sides['a'].pk}"
+    assert f'href="{link}"' in page
+    form = client.get(link).content.decode()
+    assert f'<option value="{sides["a"].pk}" selected>' in form
+
+
+def test_a_session_reads_in_the_site_time_zone():
+    """A 09:00 Cairo session is stored as 07:00 UTC; people read 09:00."""
+    import zoneinfo
+
+    from training.models import TrainingSession
+
+    cairo = zoneinfo.ZoneInfo("Africa/Cairo")
+    session = TrainingSession(
+        topic=TopicFactory.build(title_ar="مكافحة العدوى"),
+        venue="قاعة 1",
+        starts_at=datetime.datetime(2026, 12, 5, 9, 0, tzinfo=cairo).astimezone(
+            datetime.UTC
+        ),
+    )
+    assert "2026-12-05 09:00" in str(session)
+
+
+def test_a_new_session_lands_on_its_own_page(world, client):
+    from training.models import TrainingSession
+
+    topic = TopicFactory(code="bls", title_ar="الإنعاش القلبي")
+    client.force_login(world.a.trainer)
+    response = client.post(
+        reverse("training_sessions:add"),
+        {
+            "topic": topic.pk,
+            "hospital": world.a.hospital.pk,
+            "venue": "قاعة ٢",
+            "starts_at": "2026-12-20 09:00",
+            "ends_at": "2026-12-20 11:00",
+            "capacity": "20",
+            "trainers": [world.a.trainer.pk],
+            "status": "scheduled",
+            "notes": "",
+        },
+    )
+    session = TrainingSession.objects.get(topic=topic)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("training_session_detail", args=[session.pk])

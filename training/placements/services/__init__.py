@@ -14,7 +14,9 @@ from .booking import (
 )
 from .proposal import ProposalResult, proposal_apply, proposal_build
 from .records import (
+    clinical_year_record,
     evaluation_record,
+    hours_approve_many,
     hours_bulk_record,
     hours_decide,
     hours_record,
@@ -26,7 +28,9 @@ __all__ = [
     "BookingRefused",
     "ProposalResult",
     "block_ward_set",
+    "clinical_year_record",
     "evaluation_record",
+    "hours_approve_many",
     "hours_bulk_record",
     "hours_decide",
     "hours_record",

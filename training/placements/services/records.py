@@ -24,6 +24,7 @@ from ..models import (
     PlacementDay,
     PlacementEvaluation,
     PlacementStatus,
+    RecordedClinicalYear,
     SignOffLevel,
 )
 from .booking import _day
@@ -93,7 +94,10 @@ def hours_record(
         .first()
     )
     if current is not None:
-        if current.hours == hours and current.status != HoursStatus.REJECTED:
+        if current.hours == hours and current.status not in (
+            HoursStatus.REJECTED,
+            HoursStatus.NEEDS_INFO,
+        ):
             return current
         current.status = HoursStatus.SUPERSEDED
         current.save(update_fields=["status"])
@@ -138,26 +142,86 @@ def hours_bulk_record(
     return saved, errors
 
 
-@transaction.atomic
-def hours_decide(
-    *, entry: ClinicalHours, approve: bool, by, comment: str = ""
-) -> ClinicalHours:
-    """Approve or reject (with a comment) hours awaiting approval."""
-    entry = ClinicalHours.objects.select_for_update().get(pk=entry.pk)
+#: What a decision on hours awaiting approval can be.
+DECISIONS = ("approve", "reject", "return")
+
+
+def _decide_one(entry: ClinicalHours, *, decision: str, by, comment: str):
     if entry.status != HoursStatus.PENDING:
         raise ValidationError(
             _("These hours are already %(status)s.")
             % {"status": entry.get_status_display()}
         )
+    if entry.entered_by_id == getattr(by, "pk", None):
+        raise ValidationError(
+            _(
+                "You entered these hours; another supervisor of the ward approves "
+                "them (four eyes)."
+            ),
+            code="four_eyes",
+        )
     comment = (comment or "").strip()
-    if not approve and not comment:
+    if decision == "reject" and not comment:
         raise ValidationError({"comment": _("Say why the hours are rejected.")})
-    entry.status = HoursStatus.APPROVED if approve else HoursStatus.REJECTED
+    if decision == "return" and not comment:
+        raise ValidationError({"comment": _("Say what information is needed.")})
+    entry.status = {
+        "approve": HoursStatus.APPROVED,
+        "reject": HoursStatus.REJECTED,
+        "return": HoursStatus.NEEDS_INFO,
+    }[decision]
     entry.decided_by = by
     entry.decided_at = timezone.now()
     entry.decision_comment = comment
+
+
+@transaction.atomic
+def hours_decide(
+    *,
+    entry: ClinicalHours,
+    approve: bool | None = None,
+    by,
+    comment: str = "",
+    decision: str | None = None,
+) -> ClinicalHours:
+    """Approve, reject (with a comment) or return for information (with what is
+    needed) hours awaiting approval. The person who entered the hours may not
+    decide on them: the database refuses it too.
+
+    A returned entry is corrected by entering the day's hours again (a new entry
+    that corrects it, awaiting approval).
+    """
+    if decision is None:
+        decision = "approve" if approve else "reject"
+    if decision not in DECISIONS:
+        raise ValidationError(_("Unknown decision."))
+    entry = ClinicalHours.objects.select_for_update().get(pk=entry.pk)
+    _decide_one(entry, decision=decision, by=by, comment=comment)
     entry.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])
     return entry
+
+
+@transaction.atomic
+def hours_approve_many(*, entries, by) -> tuple[int, dict[int, str]]:
+    """Approve many entries in one save (the supervisor's "select all"): those that
+    can be approved are, the others come back with why (e.g. entered by `by`)."""
+    locked = list(
+        ClinicalHours.objects.select_for_update()
+        .filter(pk__in=[e.pk for e in entries])
+        .order_by("pk")
+    )
+    approved, errors = [], {}
+    for entry in locked:
+        try:
+            _decide_one(entry, decision="approve", by=by, comment="")
+        except ValidationError as exc:
+            errors[entry.pk] = " ".join(exc.messages)
+        else:
+            approved.append(entry)
+    ClinicalHours.objects.bulk_update(
+        approved, ["status", "decided_by", "decided_at", "decision_comment"]
+    )
+    return len(approved), errors
 
 
 # --- Competencies and evaluations ----------------------------------------------------
@@ -251,3 +315,102 @@ def evaluation_record(
     evaluation.full_clean()
     evaluation.save()
     return evaluation
+
+
+# --- Past years recorded from the paper register -------------------------------------
+
+
+@transaction.atomic
+def clinical_year_record(
+    *,
+    student,
+    year: int,
+    hours,
+    competencies=(),
+    evidence: str,
+    by,
+) -> RecordedClinicalYear:
+    """Record a year of clinical training done before placements were managed here
+    (hours approved and competencies signed off, from the paper register).
+
+    The student's current record of that year, if any, is replaced (kept, no longer
+    current: a correction); the history gets a note with the figures, the evidence,
+    who and when. Recording the same figures again changes nothing.
+    """
+    from students.services import student_record_correction
+
+    errors: dict[str, str] = {}
+    try:
+        hours = parse_hours(hours)
+    except ValidationError as exc:
+        errors["hours"] = " ".join(exc.messages)
+        hours = Decimal(0)
+    evidence = (evidence or "").strip()
+    if "hours" in errors:
+        pass  # not a number: said above
+    elif hours is None or hours < 0:
+        errors["hours"] = _("Enter the approved hours (0 or more).")
+    elif hours > 2000:
+        errors["hours"] = _("The hours are 0 to 2000.")
+    if not evidence:
+        errors["evidence"] = _("Say where the figures come from (the evidence).")
+    reached = student.year_of_study or 0
+    if not 1 <= int(year) <= max(reached, 1):
+        errors["year"] = _(
+            "Year %(year)s is not a year the student has studied (currently year "
+            "%(current)s)."
+        ) % {"year": year, "current": reached or "—"}
+    competencies = list(competencies)
+    foreign = [
+        c.code
+        for c in competencies
+        if c.year != int(year) or c.version_id != student.cohort.curriculum_version_id
+    ]
+    if foreign:
+        errors["competencies"] = _(
+            "Not competencies of year %(year)s of the student's curriculum: %(codes)s."
+        ) % {"year": year, "codes": "، ".join(foreign)}
+    if errors:
+        raise ValidationError(errors)
+    current = (
+        RecordedClinicalYear.objects.select_for_update()
+        .filter(student=student, year=year, is_current=True)
+        .first()
+    )
+    wanted = {c.pk for c in competencies}
+    if (
+        current is not None
+        and current.hours == hours
+        and current.evidence == evidence
+        and set(current.competencies.values_list("pk", flat=True)) == wanted
+    ):
+        return current
+    if current is not None:
+        current.is_current = False
+        current.save(update_fields=["is_current"])
+    record = RecordedClinicalYear(
+        student=student,
+        year=year,
+        hours=hours,
+        evidence=evidence,
+        recorded_by=by,
+        replaces=current,
+    )
+    record.full_clean()
+    record.save()
+    record.competencies.set(competencies)
+    codes = "، ".join(sorted(c.code for c in competencies)) or "—"
+    note = _(
+        "Year %(year)s clinical training recorded from the paper register: "
+        "%(hours)s approved hours; competencies signed off: %(codes)s. "
+        "Evidence: %(evidence)s"
+    ) % {
+        "year": year,
+        "hours": f"{hours.normalize():f}",
+        "codes": codes,
+        "evidence": evidence,
+    }
+    if current is not None:
+        note = _("Correction of the earlier record.") + " " + note
+    student_record_correction(student=student, by=by, note=note)
+    return record

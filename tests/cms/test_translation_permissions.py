@@ -1,0 +1,67 @@
+"""Editors make the English version of a campaign; moderators publish it."""
+
+import pytest
+
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from wagtail.models import Locale
+
+from institutes.factories import UserFactory
+
+from .conftest import add_campaign
+
+pytestmark = pytest.mark.django_db
+
+
+def _member(group_name):
+    user = UserFactory()
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+def test_an_editor_translates_a_campaign_and_a_moderator_publishes_it(client, tree):
+    en = Locale.objects.get(language_code="en")
+    page = add_campaign(tree.campaigns, slug="kidney", title="صحة الكلى")
+    editor = _member("Editors")
+    client.force_login(editor)
+    url = reverse("simple_translation:submit_page_translation", args=[page.pk])
+    assert client.get(url).status_code == 200
+    assert (
+        url
+        in client.get(
+            reverse("wagtailadmin_explore", args=[tree.campaigns.pk])
+        ).content.decode()
+    )
+    response = client.post(url, {"locales": [en.pk]})
+    assert response.status_code == 302
+    page_en = page.get_translation(en).specific
+    assert not page_en.live
+    assert not page_en.permissions_for_user(editor).can_publish()
+    page_en.title = "Kidney health"
+    revision = page_en.save_revision(user=editor)
+    workflow_state = page_en.get_workflow().start(page_en, editor)
+    assert revision.pk
+
+    moderator = _member("Moderators")
+    client.force_login(moderator)
+    task_state = workflow_state.current_task_state
+    approve = reverse(
+        "wagtailadmin_pages:workflow_action",
+        args=[page_en.pk, "approve", task_state.pk],
+    )
+    assert client.post(approve, {"comment": ""}).status_code in (200, 302)
+    page_en.refresh_from_db()
+    assert page_en.live
+    assert page_en.title == "Kidney health"
+
+
+def test_a_user_outside_the_editorial_groups_cannot_submit_a_translation(client, tree):
+    page = add_campaign(tree.campaigns, slug="kidney", title="صحة الكلى")
+    outsider = UserFactory(is_staff=True)
+    client.force_login(outsider)
+    url = reverse("simple_translation:submit_page_translation", args=[page.pk])
+    assert client.get(url).status_code in (302, 403)
+    en = Locale.objects.get(language_code="en")
+    client.post(url, {"locales": [en.pk]})
+    assert page.get_translation_or_none(en) is None
