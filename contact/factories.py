@@ -97,3 +97,13 @@ def _topic_sample(side):
     return TopicFactory(
         code=f"t-{side.institute.code}", name_ar=f"موضوع {side.institute.code}"
     )
+
+
+@scope_sample(OfficeMember, marker="user")
+def _office_member_sample(side):
+    from institutes.factories import UserFactory
+
+    return OfficeMemberFactory(
+        office=office_of(side),
+        user=UserFactory(username=f"موظف-{side.institute.code}"),
+    )

@@ -19,8 +19,8 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     status = DeliveryStatus.QUEUED
 
 
-@scope_sample(Notification, marker="about_label")
+@scope_sample(Notification, marker="recipient_name")
 def _notification_sample(side):
     return NotificationFactory(
-        institute=side.institute, about_label=f"CC-{side.institute.code}"
+        institute=side.institute, recipient_name=f"زائر {side.institute.code}"
     )

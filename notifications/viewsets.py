@@ -42,6 +42,7 @@ class NotificationViewSet(ScopedModelViewSet):
         "about_label",
         "template",
         "channel",
+        "recipient_name",
         "address",
         Column("get_status_display", label=_("Status")),
         "attempts",
