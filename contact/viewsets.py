@@ -79,6 +79,13 @@ class DueColumn(Column):
 class ContactRequestIndexView(ScopedIndexView):
     """The office list; exports mask contacts the user may not see."""
 
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("office", "topic", "institute", "hospital", "assigned_to")
+        )
+
     def to_row_dict(self, item):
         row = super().to_row_dict(item)
         if not may_see_contacts(self.request.user, item):

@@ -278,3 +278,31 @@ def test_exports_mask_contacts_the_user_may_not_see(client, world, desk):
     other = client.get(url, {"export": "csv"}).getvalue().decode("utf-8-sig")
     assert "01001234567" not in other and "visitor@example.org" not in other
     assert "010••••••67" in other and "v•••@example.org" in other
+
+
+def test_the_public_form_keeps_the_chosen_channel(client, world, desk):
+    response = client.post(
+        "/ar/contact/",
+        {
+            "kind": "inquiry",
+            "concerns": f"i-{world.a.institute.pk}",
+            "topic": desk.topic.pk,
+            "subject": "سؤال",
+            "message": "نص",
+            "phone": "01001234567",
+            "email": "v@example.org",
+            "notify_by": "email",
+            "consent": "on",
+        },
+    )
+    assert response.status_code == 302
+    request = ContactRequest.objects.get()
+    assert request.notify_email and not request.notify_sms
+    assert request.topic == desk.topic
+    assert set(
+        Notification.objects.filter(
+            about_id=request.pk, template="contact/received"
+        ).values_list("channel", flat=True)
+    ) == {"email"}
+    sent = client.get(response["Location"]).content.decode()
+    assert f"?reference={request.reference}" in sent
