@@ -35,7 +35,7 @@ class ContactKind(models.TextChoices):
 class ContactStatus(models.TextChoices):
     NEW = "new", _("Received")
     ASSIGNED = "assigned", _("Assigned")
-    IN_PROGRESS = "in_progress", _("In progress")
+    IN_PROGRESS = "in_progress", pgettext_lazy("request status", "In progress")
     NEEDS_INFO = "needs_info", _("Needs information from the requester")
     ANSWERED = "answered", _("Answered")
     CLOSED = "closed", _("Closed")
