@@ -134,51 +134,73 @@ def _as_date(value):
     return value.date() if isinstance(value, datetime.datetime) else value
 
 
+def _month_bounds(months: int, now=None) -> list[tuple]:
+    """(first day, aware start, aware end) of each of the last `months` months."""
+    from django.utils import timezone
+
+    firsts = _month_starts(months, now)
+    bounds = []
+    for n, first in enumerate(firsts):
+        start = timezone.make_aware(datetime.datetime(first.year, first.month, 1))
+        if n + 1 < len(firsts):
+            nxt = firsts[n + 1]
+            end = timezone.make_aware(datetime.datetime(nxt.year, nxt.month, 1))
+        else:
+            end = None
+        bounds.append((first, start, end))
+    return bounds
+
+
+def _per_month(field: str, bounds) -> dict:
+    """One filtered count per month on `field` (a range on an indexed column, so no
+    per-row date function runs; SQLite has none built in)."""
+    from django.db.models import Count, Q
+
+    counts = {}
+    for n, (_first, start, end) in enumerate(bounds):
+        condition = Q(**{f"{field}__gte": start})
+        if end is not None:
+            condition &= Q(**{f"{field}__lt": end})
+        counts[f"m{n}"] = Count("pk", filter=condition)
+    return counts
+
+
 def contact_figures_by_month(
     *, months: int = 12, queryset: QuerySet | None = None, now=None
 ) -> list[dict]:
     """Per month (oldest first): received, answered, median hours to answer.
 
-    Three grouped queries whatever the number of requests: the median comes from a
-    histogram of `hours_to_answer` per month, exact to the hour.
+    Two queries whatever the number of requests: one with a filtered count per month,
+    one histogram of `hours_to_answer` with a count per month, from which the median
+    is exact to the hour.
     """
-    from django.db.models import Count
-    from django.db.models.functions import TruncMonth
-
     from .models import ContactRequest
 
     qs = queryset if queryset is not None else ContactRequest.objects.all()
     qs = qs.order_by()
-    start = _month_start(months, now)
-    received = dict(
-        qs.filter(created_at__gte=start)
-        .annotate(m=TruncMonth("created_at"))
-        .values_list("m")
-        .annotate(n=Count("pk"))
-        .values_list("m", "n")
+    bounds = _month_bounds(months, now)
+    start = bounds[0][1]
+    received = qs.filter(created_at__gte=start).aggregate(
+        **_per_month("created_at", bounds)
     )
-    answered_rows = (
+    histogram_rows = (
         qs.filter(answered_at__gte=start, hours_to_answer__isnull=False)
-        .annotate(m=TruncMonth("answered_at"))
-        .values("m", "hours_to_answer")
-        .annotate(n=Count("pk"))
-        .values_list("m", "hours_to_answer", "n")
+        .values("hours_to_answer")
+        .annotate(**_per_month("answered_at", bounds))
     )
-    answered: dict = {}
-    histograms: dict = {}
-    for m, hours, n in answered_rows:
-        key = _as_date(m)
-        answered[key] = answered.get(key, 0) + n
-        histograms.setdefault(key, {})[hours] = n
-    received = {_as_date(k): v for k, v in received.items()}
+    histograms: list[dict] = [{} for _b in bounds]
+    for row in histogram_rows:
+        for n in range(len(bounds)):
+            if row[f"m{n}"]:
+                histograms[n][row["hours_to_answer"]] = row[f"m{n}"]
     result = []
-    for month in _month_starts(months, now):
-        median = _median_from_histogram(histograms.get(month, {}))
+    for n, (first, _start, _end) in enumerate(bounds):
+        median = _median_from_histogram(histograms[n])
         result.append(
             {
-                "month": month,
-                "received": received.get(month, 0),
-                "answered": answered.get(month, 0),
+                "month": first,
+                "received": received[f"m{n}"] or 0,
+                "answered": sum(histograms[n].values()),
                 "median_hours": median,
                 "median_days": round(median / 24, 1) if median is not None else None,
             }
@@ -218,7 +240,6 @@ def dashboard_figures(*, user, months: int = 12, now=None) -> dict:
     A fixed number of grouped queries, whatever the number of requests.
     """
     from django.db.models import Count, Q
-    from django.db.models.functions import TruncMonth
     from django.utils import timezone
 
     from institutes.bilingual import localized
@@ -287,23 +308,18 @@ def dashboard_figures(*, user, months: int = 12, now=None) -> dict:
 
     # Recurring problems: topics and offices whose volume rose in each of the last two
     # months (m-2 < m-1 < m, this month counted so far).
-    recent_start = _month_start(3, now)
+    recent = _month_bounds(3, now)
     rising = []
     for field, names in (("topic", topics), ("office", offices)):
-        series: dict = {}
-        for key, m, n in (
-            qs.filter(created_at__gte=recent_start, **{f"{field}__isnull": False})
-            .annotate(m=TruncMonth("created_at"))
-            .values_list(field, "m")
-            .annotate(n=Count("pk"))
-            .values_list(field, "m", "n")
-        ):
-            series.setdefault(key, {})[_as_date(m)] = n
-        months3 = _month_starts(3, now)
-        for key, values in series.items():
-            counts = [values.get(m, 0) for m in months3]
+        rows = (
+            qs.filter(created_at__gte=recent[0][1], **{f"{field}__isnull": False})
+            .values(field)
+            .annotate(**_per_month("created_at", recent))
+        )
+        for row in rows:
+            counts = [row["m0"], row["m1"], row["m2"]]
             if counts[0] < counts[1] < counts[2]:
-                obj = names.get(key)
+                obj = names.get(row[field])
                 rising.append(
                     {
                         "dimension": field,

@@ -375,11 +375,8 @@ def contact_request_submit(
 
 
 def _lock(contact_request: ContactRequest) -> ContactRequest:
-    return (
-        ContactRequest.objects.select_for_update()
-        .select_related("office")
-        .get(pk=contact_request.pk)
-    )
+    # No join: PostgreSQL cannot lock the nullable side of an outer join.
+    return ContactRequest.objects.select_for_update().get(pk=contact_request.pk)
 
 
 def _check_can_handle(user, contact_request) -> None:
@@ -656,11 +653,7 @@ def contact_requests_escalate(*, now: datetime.datetime | None = None) -> int:
     ).values_list("pk", flat=True)
     for pk in list(overdue[:5000]):
         with transaction.atomic():
-            locked = (
-                ContactRequest.objects.select_for_update()
-                .select_related("office")
-                .get(pk=pk)
-            )
+            locked = ContactRequest.objects.select_for_update().get(pk=pk)
             if locked.status not in OPEN_STATUSES or locked.due_at >= now:
                 continue
             if locked.escalation_level == 0:
