@@ -168,7 +168,7 @@ def test_an_overdue_request_escalates_to_the_head_then_the_authority(world, desk
     after = request.due_at + datetime.timedelta(hours=1)
     assert contact_requests_escalate(now=after) == 1
     request.refresh_from_db()
-    assert request.escalation_level == 1 and request.is_overdue
+    assert request.escalation_level == 1 and request.escalated_at == after
     queued = Notification.objects.filter(template="contact/escalated")
     assert list(queued.values_list("address", flat=True)) == ["head.a@health.example"]
     # Once only per level; the authority after two more days.
