@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from institutes import access
 from institutes.bilingual import localized
 from institutes.models import Hospital, Institute
 
@@ -15,14 +16,35 @@ from .models import ContactChannel, ContactKind, ContactStatus, Office, Topic
 GENERAL = "general"
 
 
-def concerns_choices():
+def _place_scoped(user) -> bool:
+    """Whether the user's places are limited by an institute/hospital/ward role.
+
+    Authority staff and the contact desk (office members without such a role) take
+    calls about every place; others choose among their own places.
+    """
+    if user is None:
+        return False
+    scope = access.scope_for(user)
+    return not scope.is_authority and bool(
+        scope.institute_ids or scope.hospital_ids or scope.ward_ids
+    )
+
+
+def concerns_choices(user=None):
+    institute_rows = Institute.objects.all()
+    hospital_rows = Hospital.objects.all()
+    if _place_scoped(user):
+        institute_rows = access.institutes_for(user)
+        hospital_rows = access.hospitals_for(user)
+    elif user is not None and not access.scope_for(user).has_role:
+        # No place of one's own (e.g. page editors): the authority in general.
+        institute_rows = Institute.objects.none()
+        hospital_rows = Hospital.objects.none()
     institutes = [
-        (f"i-{i.pk}", localized(i, "name"))
-        for i in Institute.objects.order_by("name_ar")
+        (f"i-{i.pk}", localized(i, "name")) for i in institute_rows.order_by("name_ar")
     ]
     hospitals = [
-        (f"h-{h.pk}", localized(h, "name"))
-        for h in Hospital.objects.order_by("name_ar")
+        (f"h-{h.pk}", localized(h, "name")) for h in hospital_rows.order_by("name_ar")
     ]
     return [
         (GENERAL, _("The health authority in general")),
@@ -100,10 +122,13 @@ class IntakeForm(forms.Form):
         )
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["topic"].queryset = Topic.objects.filter(active=True)
-        self.fields["concerns"].choices = concerns_choices()
+        topics = Topic.objects.filter(active=True)
+        if user is not None:
+            topics = access.filter_for(topics, user)
+        self.fields["topic"].queryset = topics
+        self.fields["concerns"].choices = concerns_choices(user)
 
     def clean_phone(self):
         return _clean_phone(self.cleaned_data["phone"])
@@ -150,10 +175,13 @@ class StaffRequestForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["topic"].queryset = Topic.objects.filter(active=True)
-        self.fields["concerns"].choices = concerns_choices()
+        topics = Topic.objects.filter(active=True)
+        if user is not None:
+            topics = access.filter_for(topics, user)
+        self.fields["topic"].queryset = topics
+        self.fields["concerns"].choices = concerns_choices(user)
 
     def clean_phone(self):
         return _clean_phone(self.cleaned_data["phone"])
@@ -200,11 +228,17 @@ class RouteForm(forms.Form):
         label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, exclude=None, **kwargs):
+    def __init__(self, *args, exclude=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # Every active office is offered: routing to the competent department is the
-        # point, wherever it is. Only names are shown; the requests stay scoped.
+        # The contact desk and authority staff route anywhere; an institute's or a
+        # hospital's staff route within their places or up to the authority's
+        # offices, which route it on.
         offices = Office.objects.filter(active=True)
+        if _place_scoped(user):
+            offices = offices.filter(
+                Q(pk__in=access.filter_for(Office.objects.all(), user).values("pk"))
+                | Q(institute__isnull=True, hospital__isnull=True)
+            )
         if exclude is not None:
             offices = offices.exclude(pk=exclude)
         self.fields["office"].queryset = offices.order_by("kind", "name_ar")

@@ -85,7 +85,7 @@ def _handle_context(request, contact_request, forms=None) -> dict:
         or AnswerForm(initial={"answer": contact_request.answer}),
         "status_form": forms.get("status") or StatusForm(allowed=allowed),
         "route_form": forms.get("route")
-        or RouteForm(exclude=contact_request.office_id),
+        or RouteForm(exclude=contact_request.office_id, user=request.user),
         "assign_form": forms.get("assign")
         or AssignForm(
             office=contact_request.office,
@@ -121,7 +121,9 @@ def handle_request(request, pk):
     form = {
         "answer": lambda: AnswerForm(request.POST),
         "status": lambda: StatusForm(request.POST, allowed=allowed),
-        "route": lambda: RouteForm(request.POST, exclude=contact_request.office_id),
+        "route": lambda: RouteForm(
+            request.POST, exclude=contact_request.office_id, user=request.user
+        ),
         "assign": lambda: AssignForm(request.POST, office=contact_request.office),
         "note": lambda: NoteForm(request.POST),
         "merge": lambda: MergeForm(request.POST),
@@ -216,7 +218,7 @@ def _require_contact_role(user) -> None:
 def intake(request):
     """The agent's screen for a call, a walk-in or an e-mail."""
     _require_contact_role(request.user)
-    form = IntakeForm(request.POST or None)
+    form = IntakeForm(request.POST or None, user=request.user)
     earlier = []
     phone = request.POST.get("phone") or request.GET.get("phone", "")
     if phone:
@@ -266,7 +268,7 @@ def intake(request):
 @require_http_methods(["GET", "POST"])
 def staff_request(request):
     """A signed-in employee raises a work matter, optionally confidential."""
-    form = StaffRequestForm(request.POST or None)
+    form = StaffRequestForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
