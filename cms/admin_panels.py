@@ -1,28 +1,11 @@
-"""Dashboard panels: contact-centre counts and campaigns overdue for clinical review."""
+"""Dashboard panel: campaigns overdue for clinical review."""
 
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.ui.components import Component
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from institutes import access
-
-from .models import ContactRequest
-from .selectors import campaigns_past_review, contact_counts
-
-
-class ContactCentrePanel(Component):
-    name = "contact_centre"
-    order = 150
-    template_name = "cms/admin/contact_panel.html"
-
-    def get_context_data(self, parent_context):
-        request = parent_context["request"]
-        context = super().get_context_data(parent_context)
-        context["visible"] = access.user_may(request.user, "view", ContactRequest)
-        if context["visible"]:
-            context["counts"] = contact_counts(request.user)
-        return context
+from .selectors import campaigns_past_review
 
 
 class CampaignsPastReviewPanel(Component):

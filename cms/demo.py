@@ -1,9 +1,9 @@
-"""Demo data of the public site: home, campaigns, institutes, standard pages, requests.
+"""Demo data of the public site: home, campaigns, institutes, standard pages.
 
 Arabic pages are the originals; English pages are created from them with
 `copy_for_translation` and then given their English text. Images are drawn here with
 Pillow (no downloaded stock) and the leaflet PDF is rendered with WeasyPrint.
-Idempotent: pages are found by slug, images and documents by title, requests by subject.
+Idempotent: pages are found by slug, images and documents by title.
 """
 
 from __future__ import annotations
@@ -20,19 +20,16 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Site
 
-from institutes.models import Hospital, Institute, Ward
+from institutes.models import Hospital, Ward
 
-from .demo_content import CAMPAIGNS, CONTACT_REQUESTS, HOME, STANDARD_PAGES, TAG_NAMES
+from .demo_content import CAMPAIGNS, HOME, STANDARD_PAGES, TAG_NAMES
 from .models import (
     CampaignIndexPage,
     CampaignPage,
-    ContactRequest,
-    ContactStatus,
     HomePage,
     InstituteIndexPage,
     StandardPage,
 )
-from .services import contact_request_submit, contact_request_update
 
 IMAGE_ALT = {
     "ribbon": (
@@ -485,62 +482,4 @@ def load(ctx) -> None:
 
     _submit_for_moderation(campaign_index, editor)
 
-    institutes = {i.code: i for i in Institute.objects.all()}
-    requests = 0
-    for (
-        kind,
-        concerns,
-        subject,
-        message,
-        name,
-        phone,
-        email,
-        status,
-        answer,
-    ) in CONTACT_REQUESTS:
-        if ContactRequest.objects.filter(subject=subject).exists():
-            continue
-        institute = hospital = None
-        if concerns and concerns[0] == "i":
-            institute = institutes.get(concerns[1])
-        elif concerns:
-            hospital = hospitals.get(concerns[1])
-        contact_request = contact_request_submit(
-            kind=kind,
-            subject=subject,
-            message=message,
-            institute=institute,
-            hospital=hospital,
-            name=name,
-            phone=phone,
-            email=email,
-            language="en" if subject.isascii() else "ar",
-        )
-        handler = (
-            accounts.get("admin.karnak") if institute else accounts.get("authority")
-        )
-        if status != ContactStatus.NEW:
-            contact_request_update(
-                contact_request=contact_request,
-                status=ContactStatus.ASSIGNED,
-                assigned_to=handler,
-                actor=accounts.get("authority"),
-            )
-        if status in (ContactStatus.ANSWERED, ContactStatus.CLOSED):
-            contact_request_update(
-                contact_request=contact_request,
-                status=ContactStatus.ANSWERED,
-                assigned_to=handler,
-                answer=answer,
-                actor=handler,
-            )
-        if status == ContactStatus.CLOSED:
-            contact_request_update(
-                contact_request=contact_request,
-                status=ContactStatus.CLOSED,
-                assigned_to=handler,
-                answer=answer,
-                actor=handler,
-            )
-        requests += 1
-    ctx.say(f"  {made} campaigns (Arabic and English), {requests} contact requests")
+    ctx.say(f"  {made} campaigns (Arabic and English)")

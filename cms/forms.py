@@ -5,14 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from contact.models import ContactKind, Resolution, Topic
 from institutes.bilingual import localized
 from institutes.models import Hospital, Institute
 from institutes.plain_text import (
     validate_visible_multiline_text,
     validate_visible_text,
 )
-
-from .models import ContactKind
 
 GENERAL = "general"
 
@@ -45,6 +44,12 @@ class ContactRequestForm(forms.Form):
     concerns = forms.ChoiceField(
         label=_("Which institute or hospital does it concern?"), choices=()
     )
+    topic = forms.ModelChoiceField(
+        label=_("Topic (optional)"),
+        queryset=Topic.objects.filter(active=True),
+        required=False,
+        empty_label=_("Not sure"),
+    )
     subject = forms.CharField(
         label=_("Subject"), max_length=200, validators=[validate_visible_text]
     )
@@ -76,6 +81,17 @@ class ContactRequestForm(forms.Form):
         required=False,
         validators=[validate_visible_text],
         widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
+    )
+    notify_by = forms.ChoiceField(
+        label=_("How should we tell you about your request?"),
+        choices=[
+            ("both", _("By SMS and e-mail (whichever I gave)")),
+            ("sms", _("By SMS only")),
+            ("email", _("By e-mail only")),
+        ],
+        initial="both",
+        widget=forms.RadioSelect,
+        required=False,
     )
     consent = forms.BooleanField(
         label=_(
@@ -121,6 +137,9 @@ class ContactRequestForm(forms.Form):
                     "with the reference number, to follow your request."
                 ),
             )
+        notify_by = data.get("notify_by") or "both"
+        data["notify_email"] = notify_by in ("both", "email")
+        data["notify_sms"] = notify_by in ("both", "sms")
         concerns = data.get("concerns") or ""
         data["institute"] = data["hospital"] = None
         if concerns.startswith("i-"):
@@ -142,6 +161,24 @@ class FollowRequestForm(forms.Form):
         label=_("The phone number or e-mail you gave"),
         max_length=254,
         widget=forms.TextInput(attrs={"dir": "ltr"}),
+    )
+
+
+class RateAnswerForm(forms.Form):
+    """The one question after an answer."""
+
+    resolution = forms.ChoiceField(
+        label=_("Did our answer resolve your issue?"),
+        choices=Resolution.choices,
+        widget=forms.RadioSelect,
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What is still not resolved?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 

@@ -2,18 +2,16 @@
 
 Pages are edited in Wagtail's page explorer (one tree per language: Arabic original,
 English translation). Institute pages read `institutes.Institute` rows, so institute
-facts are entered once. Contact requests come from the public form and are handled in
-the back office under "Contact centre", scoped by institute and hospital.
+facts are entered once. Contact requests sent from the public form belong to the
+`contact` app, which handles them in the back office.
 """
 
 from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -28,9 +26,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from institutes.access import AccessRule, Paths
 from institutes.arabic import normalize_for_search
-from institutes.models import Hospital, Institute
+from institutes.models import Institute
 
 from .blocks import RICH_TEXT_FEATURES, CampaignStreamBlock, StandardStreamBlock
 from .cache import AnonymousPageCacheMixin, remembered
@@ -426,185 +423,3 @@ class InstituteIndexPage(  # noqa: DJ008 - Page.__str__ is the title
                 }
             )
         return urls
-
-
-# --- Contact centre -------------------------------------------------------------
-
-
-class ContactKind(models.TextChoices):
-    COMPLAINT = "complaint", _("Complaint")
-    REPORT = "report", _("Report")
-    INQUIRY = "inquiry", _("Inquiry")
-    SUGGESTION = "suggestion", _("Suggestion")
-
-
-class ContactStatus(models.TextChoices):
-    NEW = "new", _("Received")
-    ASSIGNED = "assigned", _("Being handled")
-    ANSWERED = "answered", _("Answered")
-    CLOSED = "closed", _("Closed")
-
-
-class ContactRequest(models.Model):
-    """A complaint, report, inquiry or suggestion sent from the public site.
-
-    Routed to the institute or hospital it concerns: that institute's administrators or
-    that hospital's trainers handle it in the back office (Contact centre); requests that
-    name neither go to authority staff. Every change of status or answer is kept as a
-    `ContactRequestEvent`.
-    """
-
-    reference = models.CharField(
-        _("reference number"), max_length=16, unique=True, editable=False
-    )
-    kind = models.CharField(_("type"), max_length=12, choices=ContactKind.choices)
-    subject = models.CharField(_("subject"), max_length=200)
-    message = models.TextField(_("message"), max_length=5000)
-    institute = models.ForeignKey(
-        Institute,
-        verbose_name=_("institute concerned"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="contact_requests",
-    )
-    hospital = models.ForeignKey(
-        Hospital,
-        verbose_name=_("hospital concerned"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="contact_requests",
-    )
-    name = models.CharField(_("name"), max_length=200, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
-    language = models.CharField(
-        _("language"), max_length=5, choices=settings.LANGUAGES, default="ar"
-    )
-    consent_at = models.DateTimeField(_("consent given at"))
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=ContactStatus.choices,
-        default=ContactStatus.NEW,
-    )
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("assigned to"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="contact_requests",
-    )
-    answer = models.TextField(
-        _("answer to the visitor"),
-        blank=True,
-        help_text=_("Shown to the visitor on the “follow my request” page."),
-    )
-    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-
-    access_rule = AccessRule(
-        view=Paths(institute=("institute",), hospital=("hospital",)),
-        change=Paths(institute=("institute",), hospital=("hospital",)),
-        add=Paths(),
-        delete=Paths(),
-    )
-    panels = [
-        FieldRowPanel([FieldPanel("status"), FieldPanel("assigned_to")]),
-        FieldPanel("answer"),
-    ]
-
-    class Meta:
-        verbose_name = _("contact request")
-        verbose_name_plural = _("contact requests")
-        ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                name="contact_request_concerns_one_place",
-                violation_error_message=_(
-                    "A request concerns one institute or one hospital."
-                ),
-                condition=Q(institute__isnull=True) | Q(hospital__isnull=True),
-            ),
-            models.CheckConstraint(
-                name="contact_request_can_be_followed",
-                violation_error_message=_(
-                    "Give a phone number or an e-mail address so we can answer."
-                ),
-                condition=~Q(phone="") | ~Q(email=""),
-            ),
-            models.CheckConstraint(
-                name="contact_request_answered_has_answer",
-                violation_error_message=_("An answered request needs the answer."),
-                condition=~Q(status__in=["answered"]) | ~Q(answer=""),
-            ),
-        ]
-        indexes = [models.Index(fields=["status", "kind"])]
-
-    def __str__(self) -> str:
-        return f"{self.reference} — {self.subject}"
-
-    @property
-    def concerns(self):
-        return self.institute or self.hospital
-
-    def clean(self):
-        errors = {}
-        if self.institute_id and self.hospital_id:
-            errors["hospital"] = _(
-                "Choose an institute or a hospital, not both: the request goes to one "
-                "team."
-            )
-        if self.status == ContactStatus.ANSWERED and not self.answer.strip():
-            errors["answer"] = _("Write the answer before marking it answered.")
-        if errors:
-            raise ValidationError(errors)
-
-
-class ContactRequestEvent(models.Model):
-    """One step in the life of a contact request: status, assignment or answer."""
-
-    request = models.ForeignKey(
-        ContactRequest,
-        verbose_name=_("request"),
-        on_delete=models.CASCADE,
-        related_name="events",
-    )
-    status = models.CharField(_("status"), max_length=10, choices=ContactStatus.choices)
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("assigned to"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    answer = models.TextField(_("answer"), blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-
-    access_rule = AccessRule(
-        view=Paths(institute=("request__institute",), hospital=("request__hospital",)),
-        change=Paths(),
-    )
-
-    class Meta:
-        verbose_name = _("contact request event")
-        verbose_name_plural = _("contact request events")
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return (
-            f"{self.request.reference} {self.get_status_display()} {self.at:%Y-%m-%d}"
-        )

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from wagtail.models import Locale
 
-from institutes import access
+from contact.models import ContactRequest
 from institutes.arabic import search_variants
 from institutes.models import Institute
 
@@ -18,9 +18,6 @@ from .models import (
     CampaignIndexPage,
     CampaignPage,
     CampaignStatus,
-    ContactKind,
-    ContactRequest,
-    ContactStatus,
 )
 
 
@@ -176,24 +173,3 @@ def contact_request_for_visitor(
     if found.phone and digits and _digits(found.phone) == digits:
         return found
     return None
-
-
-def contact_counts(user) -> dict:
-    """Counts of the requests the user may see, by type and by status."""
-    rows = (
-        access.filter_for(ContactRequest.objects.all(), user, "view")
-        .values("kind", "status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    by_kind = dict.fromkeys(ContactKind.values, 0)
-    by_status = dict.fromkeys(ContactStatus.values, 0)
-    for row in rows:
-        by_kind[row["kind"]] += row["n"]
-        by_status[row["status"]] += row["n"]
-    return {
-        "by_kind": [(ContactKind(k).label, n) for k, n in by_kind.items()],
-        "by_status": [(ContactStatus(s).label, n) for s, n in by_status.items()],
-        "open": by_status[ContactStatus.NEW] + by_status[ContactStatus.ASSIGNED],
-        "total": sum(by_kind.values()),
-    }

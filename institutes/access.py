@@ -13,11 +13,18 @@ so apps added later are scoped by declaring their paths, not by editing this fil
         access_rule = AccessRule.same(institute=("cohort__institute",))
 
 Anything without a rule is visible to authority staff only.
+
+Apps may add a *membership dimension* of their own (the contact centre's offices):
+`register_dimension("office", loader)` where `loader(user)` returns the ids the user
+belongs to; a rule then names its paths under `Paths(other={"office": ("office",)})`.
+The ids are read only when a rule asks for them, so screens that never do cost no
+extra query. A rule may also `restrict` rows for everyone, authority included (e.g.
+confidential requests seen only by designated staff).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.core.exceptions import (
@@ -48,9 +55,21 @@ class Paths:
     institute: tuple[str, ...] = ()
     hospital: tuple[str, ...] = ()
     ward: tuple[str, ...] = ()
+    # Registered membership dimensions: {"office": ("office",)}.
+    other: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(self.institute or self.hospital or self.ward)
+        return bool(self.institute or self.hospital or self.ward or self.other)
+
+    def items(self) -> list[tuple[str, tuple[str, ...]]]:
+        """Every (dimension, paths) pair this rule names."""
+        pairs = [
+            ("institute", self.institute),
+            ("hospital", self.hospital),
+            ("ward", self.ward),
+        ]
+        pairs.extend(self.other.items())
+        return [(dimension, paths) for dimension, paths in pairs if paths]
 
 
 @dataclass(frozen=True)
@@ -66,6 +85,9 @@ class AccessRule:
     add: Paths | None = None
     delete: Paths | None = None
     public_view: bool = False
+    # A condition every user's rows must also meet, authority included:
+    # `restrict(user) -> Q | None` (None: no restriction for this user).
+    restrict: Callable | None = None
 
     @classmethod
     def same(cls, **paths: tuple[str, ...]) -> AccessRule:
@@ -116,14 +138,32 @@ def require_rule(model: type[models.Model]) -> AccessRule:
     return rule
 
 
+BASE_DIMENSIONS = ("institute", "hospital", "ward")
+
+# Membership dimensions added by other apps: name -> loader(user) -> iterable of ids.
+_dimensions: dict[str, Callable] = {}
+
+
+def register_dimension(name: str, loader: Callable) -> None:
+    """Add a membership dimension (called from an app's `ready()`)."""
+    if name in BASE_DIMENSIONS:
+        raise ImproperlyConfigured(f"{name!r} is a built-in scope dimension.")
+    _dimensions[name] = loader
+
+
 @dataclass(frozen=True)
 class UserScope:
-    """What one user holds: authority, or ids of institutes, hospitals and wards."""
+    """What one user holds: authority, or ids of institutes, hospitals and wards.
+
+    Ids of registered dimensions are loaded on first use and kept here.
+    """
 
     is_authority: bool = False
     institute_ids: frozenset[int] = frozenset()
     hospital_ids: frozenset[int] = frozenset()
     ward_ids: frozenset[int] = frozenset()
+    user: object = field(default=None, compare=False, repr=False)
+    _other: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def has_role(self) -> bool:
@@ -132,10 +172,17 @@ class UserScope:
             or self.institute_ids
             or self.hospital_ids
             or self.ward_ids
+            or any(self.ids_for(name) for name in _dimensions)
         )
 
     def ids_for(self, dimension: str) -> frozenset[int]:
-        return getattr(self, f"{dimension}_ids")
+        if dimension in BASE_DIMENSIONS:
+            return getattr(self, f"{dimension}_ids")
+        if dimension not in self._other:
+            loader = _dimensions.get(dimension)
+            ids = frozenset(loader(self.user)) if loader and self.user else frozenset()
+            self._other[dimension] = ids
+        return self._other[dimension]
 
 
 _EMPTY = UserScope()
@@ -172,6 +219,7 @@ def scope_for(user) -> UserScope:
             institute_ids=frozenset(institutes),
             hospital_ids=frozenset(hospitals),
             ward_ids=frozenset(wards),
+            user=user,
         )
     setattr(user, _CACHE_ATTR, scope)
     return scope
@@ -206,11 +254,11 @@ def _is_multivalued(model: type[models.Model], path: str) -> bool:
 def _condition(rule_paths: Paths, scope: UserScope) -> Q | None:
     """The OR of every path the user's roles meet (None when none does)."""
     condition: Q | None = None
-    for dimension in ("institute", "hospital", "ward"):
+    for dimension, paths in rule_paths.items():
         ids = scope.ids_for(dimension)
         if not ids:
             continue
-        for path in getattr(rule_paths, dimension):
+        for path in paths:
             lookup = "pk__in" if path == "pk" else f"{path}__in"
             q = Q(**{lookup: sorted(ids)})
             condition = q if condition is None else condition | q
@@ -224,12 +272,13 @@ def filter_for(queryset: QuerySet, user, action: str = "view") -> QuerySet:
     rows are never duplicated and the queryset stays sliceable and countable.
     """
     scope = scope_for(user)
+    model = queryset.model
     if scope.is_authority:
-        return queryset
+        return _restricted(queryset, user)
     if not scope.has_role or action not in ACTIONS:
         return queryset.none()
-    model = queryset.model
     rule = require_rule(model)
+    queryset = _restricted(queryset, user)
     if action == "view" and rule.public_view:
         return queryset
     paths = rule.paths_for(action)
@@ -238,9 +287,9 @@ def filter_for(queryset: QuerySet, user, action: str = "view") -> QuerySet:
         return queryset.none()
     fans_out = any(
         _is_multivalued(model, path)
-        for dimension in ("institute", "hospital", "ward")
+        for dimension, dimension_paths in paths.items()
         if scope.ids_for(dimension)
-        for path in getattr(paths, dimension)
+        for path in dimension_paths
     )
     if fans_out:
         return queryset.filter(
@@ -280,11 +329,22 @@ def log_entries_for(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(keep)
 
 
+def _restricted(queryset: QuerySet, user) -> QuerySet:
+    rule = rule_for(queryset.model)
+    if rule is None or rule.restrict is None:
+        return queryset
+    condition = rule.restrict(user)
+    return queryset if condition is None else queryset.filter(condition)
+
+
 def can(user, action: str, obj: models.Model) -> bool:
     """Whether `user` may perform `action` on this one object."""
     scope = scope_for(user)
     if scope.is_authority:
-        return True
+        rule = rule_for(type(obj)) if obj is not None else None
+        if rule is None or rule.restrict is None or obj.pk is None:
+            return True
+        return filter_for(type(obj)._default_manager.filter(pk=obj.pk), user).exists()
     if action not in ACTIONS:
         return False
     if obj is None or obj.pk is None:
@@ -338,10 +398,7 @@ def user_may(user, action: str, model: type[models.Model]) -> bool:
     if action == "view" and rule.public_view:
         return True
     paths = rule.paths_for(action)
-    return any(
-        scope.ids_for(dimension) and getattr(paths, dimension)
-        for dimension in ("institute", "hospital", "ward")
-    )
+    return any(scope.ids_for(dimension) for dimension, _paths in paths.items())
 
 
 def institutes_for(user, action: str = "view") -> QuerySet:

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "students",
     "training",
     "certificates",
+    "notifications",
+    "contact",
     "cms",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -264,6 +266,26 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@nursing.example")
+
+# --- Notifications (docs/contact-centre.md) ---------------------------------------
+# SMS: notifications.sms.ConsoleBackend (development), LocmemBackend (tests) or
+# HttpBackend (production, configured by the SMS_HTTP_* variables).
+NOTIFICATIONS_SMS_BACKEND = os.environ.get(
+    "NOTIFICATIONS_SMS_BACKEND", "notifications.sms.ConsoleBackend"
+)
+SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
+SMS_HTTP_TOKEN = os.environ.get("SMS_HTTP_TOKEN", "")
+SMS_HTTP_SENDER = os.environ.get("SMS_HTTP_SENDER", "")
+NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "5"))
+
+# --- Contact centre ----------------------------------------------------------------
+# Target days per kind when a request has no topic (a topic's own target wins).
+CONTACT_TARGET_DAYS = {"complaint": 7, "report": 3, "inquiry": 3, "suggestion": 14}
+CONTACT_ESCALATE_AUTHORITY_AFTER_DAYS = int(
+    os.environ.get("CONTACT_ESCALATE_AUTHORITY_AFTER_DAYS", "2")
+)
+CONTACT_REOPEN_DAYS = int(os.environ.get("CONTACT_REOPEN_DAYS", "14"))
+CONTACT_RETENTION_DAYS = int(os.environ.get("CONTACT_RETENTION_DAYS", "730"))
 
 # --- Wagtail ---------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "معاهد التمريض الفنية — Technical Nursing Institutes"

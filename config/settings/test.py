@@ -20,3 +20,4 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 CERTIFICATES_FILES_ROOT = BASE_DIR / "var" / "test-documents"  # noqa: F405
 # Uploaded import files waiting for their confirm, apart from the demo's.
 IMPORTS_UPLOAD_ROOT = BASE_DIR / "var" / "test-imports"  # noqa: F405
+NOTIFICATIONS_SMS_BACKEND = "notifications.sms.LocmemBackend"

@@ -50,7 +50,16 @@ from institutes.factories import SCOPE_SAMPLES, UserFactory
 
 from ..conftest import World, _side
 
-OUR_APPS = ("institutes", "curriculum", "students", "training", "certificates", "cms")
+OUR_APPS = (
+    "institutes",
+    "curriculum",
+    "students",
+    "training",
+    "certificates",
+    "notifications",
+    "contact",
+    "cms",
+)
 for _app in OUR_APPS:
     try:
         importlib.import_module(f"{_app}.factories")

@@ -18,7 +18,16 @@ from institutes import access
 from institutes.factories import SCOPE_SAMPLES
 from institutes.scoped_admin import ScopedChooserViewSet, ScopedModelViewSet
 
-for _app in ("institutes", "curriculum", "students", "training", "certificates", "cms"):
+for _app in (
+    "institutes",
+    "curriculum",
+    "students",
+    "training",
+    "certificates",
+    "notifications",
+    "contact",
+    "cms",
+):
     try:
         importlib.import_module(f"{_app}.factories")
     except ModuleNotFoundError as exc:
@@ -50,7 +59,16 @@ def our_model_viewsets():
         for vs in registered_viewsets()
         if isinstance(getattr(vs, "model", None), type)
         and vs.model._meta.app_label
-        in {"institutes", "curriculum", "students", "training", "certificates", "cms"}
+        in {
+            "institutes",
+            "curriculum",
+            "students",
+            "training",
+            "certificates",
+            "notifications",
+            "contact",
+            "cms",
+        }
         and hasattr(vs, "edit_view_class")
     ]
     return found

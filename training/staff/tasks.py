@@ -1,4 +1,7 @@
-"""Background work of staff training (django-tasks): recomputation, e-mails, reminders.
+"""Background work of staff training (django-tasks): recomputation, messages, reminders.
+
+Cancellations and waitlist promotions go through the notification layer
+(`notifications`: e-mail and SMS, queued, retried, recorded).
 
 Reminders run daily. Either schedule the management command with cron
 (`manage.py send_training_reminders`, see docs/training.md), or enqueue
@@ -14,9 +17,7 @@ import datetime
 from django_tasks import default_task_backend, task
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from .models import Registration, TopicRuleChange, TrainingSession
 
@@ -40,33 +41,40 @@ def recompute_topic_status(change_id: int) -> int:
     return change.rows_total
 
 
-def _mail(template: str, context: dict, to: list[str]) -> None:
-    if not to:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(
-            f"training/staff/email/{template}_subject.txt", context
-        ).strip()
-        body = render_to_string(f"training/staff/email/{template}_body.txt", context)
-    EmailMessage(subject=subject, body=body, to=to).send()
+def _tell(template: str, staff, session, context: dict) -> bool:
+    """Queue a message to a staff member through the notification layer (e-mail and
+    SMS, whichever they have; recorded in Messages sent). True if any was queued."""
+    from notifications.services import Recipient, notification_send
 
-
-def _address(staff) -> list[str]:
-    email = staff.email or staff.person.email
-    return [email] if email else []
+    recipient = Recipient(
+        name=staff.name,
+        email=staff.email or staff.person.email,
+        phone=staff.phone,
+        language=settings.LANGUAGE_CODE,
+    )
+    made = notification_send(
+        template=f"training/{template}",
+        recipient=recipient,
+        context=context,
+        about=session,
+        about_label=f"{session.topic.code} {session.starts_at:%Y-%m-%d}",
+        hospital=session.hospital,
+    )
+    return bool(made)
 
 
 @task()
 def notify_session_cancelled(session_id: int, registration_ids: list[int]) -> int:
     """Tell everyone who was booked on a cancelled session."""
-    session = TrainingSession.objects.select_related("topic").get(pk=session_id)
+    session = TrainingSession.objects.select_related("topic", "hospital").get(
+        pk=session_id
+    )
     sent = 0
     for reg in Registration.objects.filter(pk__in=registration_ids).select_related(
         "staff__person"
     ):
-        to = _address(reg.staff)
-        _mail("session_cancelled", {"session": session, "staff": reg.staff}, to)
-        sent += bool(to)
+        context = {"session": session, "staff": reg.staff}
+        sent += _tell("session_cancelled", reg.staff, session, context)
     return sent
 
 
@@ -75,11 +83,10 @@ def notify_waitlist_promoted(registration_ids: list[int]) -> int:
     """Tell people moved from the waitlist that they have a place."""
     sent = 0
     for reg in Registration.objects.filter(pk__in=registration_ids).select_related(
-        "staff__person", "session__topic"
+        "staff__person", "session__topic", "session__hospital"
     ):
-        to = _address(reg.staff)
-        _mail("promoted", {"session": reg.session, "staff": reg.staff}, to)
-        sent += bool(to)
+        context = {"session": reg.session, "staff": reg.staff}
+        sent += _tell("promoted", reg.staff, reg.session, context)
     return sent
 
 

@@ -26,6 +26,8 @@ class Command(BaseCommand):
                 "students",
                 "training",
                 "certificates",
+                "notifications",
+                "contact",
                 "cms",
             )
         ]

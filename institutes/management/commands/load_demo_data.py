@@ -14,7 +14,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-OUR_APPS = ("institutes", "curriculum", "students", "training", "certificates", "cms")
+OUR_APPS = (
+    "institutes",
+    "curriculum",
+    "students",
+    "training",
+    "certificates",
+    "contact",
+    "cms",
+)
 
 
 @dataclass
