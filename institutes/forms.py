@@ -80,18 +80,21 @@ class RoleSetupForm(forms.Form):
         label=_("Institute"),
         queryset=Institute.objects.all(),
         required=False,
+        empty_label="—",
         help_text=_("For institute administrators."),
     )
     hospital = forms.ModelChoiceField(
         label=_("Hospital"),
         queryset=Hospital.objects.all(),
         required=False,
+        empty_label="—",
         help_text=_("For trainers."),
     )
     ward = forms.ModelChoiceField(
         label=_("Ward"),
         queryset=Ward.objects.select_related("hospital").filter(is_active=True),
         required=False,
+        empty_label="—",
         help_text=_("For clinical supervisors."),
     )
 

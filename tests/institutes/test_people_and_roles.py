@@ -165,3 +165,9 @@ def test_the_list_shows_roles_and_scopes_in_constant_queries(
     assert html.count(str(world.a.ward)) >= 25
     row = next(p for p in response.context["people"] if p["user"].username == "many-0")
     assert [r["scope"] for r in row["roles"]] == [str(world.a.ward), ""]
+
+
+def test_the_roles_list_add_button_leads_to_the_one_screen(world, client):
+    client.force_login(world.authority)
+    response = client.get(reverse("roles:add"))
+    assert (response.status_code, response.url) == (302, reverse(URL))
