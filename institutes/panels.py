@@ -12,8 +12,9 @@ from wagtail.admin.ui.components import Component
 from wagtail.models import Page, WorkflowState
 
 from .models import RoleAssignment
+from .services import EDITORIAL_GROUPS, AssignableRole
 
-EDITORIAL_GROUP_NAMES = ("Editors", "Moderators")
+EDITORIAL_GROUP_NAMES = tuple(EDITORIAL_GROUPS.values())
 
 
 def editorial_work(user, limit: int = 5) -> dict:
@@ -22,7 +23,9 @@ def editorial_work(user, limit: int = 5) -> dict:
     in_moderation = Page.objects.filter(
         _workflow_states__status=WorkflowState.STATUS_IN_PROGRESS
     )
-    is_moderator = user.groups.filter(name="Moderators").exists()
+    is_moderator = user.groups.filter(
+        name=EDITORIAL_GROUPS[AssignableRole.MODERATOR]
+    ).exists()
     if not is_moderator:
         in_moderation = in_moderation.filter(_workflow_states__requested_by=user)
     drafts = (

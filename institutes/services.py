@@ -82,8 +82,8 @@ ROLE_SCOPE_FIELD = {
     Role.TRAINER: "hospital",
     Role.SUPERVISOR: "ward",
 }
-# Editorial roles are memberships of these Wagtail groups (made by the cms app's
-# migrations; their permissions and workflow belong to Wagtail).
+# Editorial roles are memberships of these Wagtail groups (made by Wagtail's own
+# migrations; their page permissions and the moderation workflow are Wagtail's).
 EDITORIAL_GROUPS = {
     AssignableRole.EDITOR: "Editors",
     AssignableRole.MODERATOR: "Moderators",
