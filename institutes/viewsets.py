@@ -2,13 +2,13 @@
 
 import django_filters
 
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 
-from . import access
 from .access import Role
 from .forms import InstituteForm
 from .models import (
@@ -227,11 +227,11 @@ class RoleAssignmentFilterSet(ScopedFilterSet):
 
 
 class RoleAssignmentCreateView(ScopedCreateView):
-    def save_instance(self):
-        self.form.instance.granted_by = self.request.user
-        instance = super().save_instance()
-        access.forget_scope(instance.user)
-        return instance
+    """Roles are given on the people-and-roles screen (a person found by name, only
+    the scope the role needs, `institutes.services.role_assign`); "Add" leads there."""
+
+    def dispatch(self, request, *args, **kwargs):
+        return redirect("institutes_people_and_roles")
 
 
 class RoleAssignmentViewSet(ScopedModelViewSet):

@@ -115,6 +115,11 @@ class StudentsDashboardPanel(Component):
         }
 
     def render_html(self, parent_context=None):
+        # Student counts are for those who run institutes; trainers and supervisors
+        # see the students placed with them on their own screens.
+        scope = access.scope_for(self.user)
+        if not (scope.is_authority or scope.institute_ids):
+            return ""
         if not access.user_may(self.user, "view", Student):
             return ""
         return super().render_html(parent_context)

@@ -85,7 +85,9 @@ def test_scope_is_read_once_per_user_object(world, django_assert_num_queries):
 def test_role_assign_refreshes_the_scope(world):
     user = UserFactory(username="newcomer")
     assert not access.scope_for(user).has_role
-    role_assign(user=user, role=Role.TRAINER, hospital=world.b.hospital)
+    role_assign(
+        user=user, role=Role.TRAINER, hospital=world.b.hospital, by=world.authority
+    )
     assert access.scope_for(user).hospital_ids == {world.b.hospital.pk}
 
 

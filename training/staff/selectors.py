@@ -23,6 +23,7 @@ from .models import (
     Attendance,
     Registration,
     RegistrationStatus,
+    SessionStatus,
     StaffMember,
     StaffTopicStatus,
     Topic,
@@ -398,3 +399,36 @@ def staffing_by_nationality(*, user) -> dict:
         ),
     )
     return {"total": total, "by_hospital": hospital_rows, "by_ward": ward_rows}
+
+
+def trainer_home(*, user, now: datetime.datetime | None = None, limit: int = 8) -> dict:
+    """What a trainer's home shows: today's sessions (in the site's time zone), the
+    staff whose training expires within 30 days, and past sessions whose roster is
+    still unmarked. A fixed number of queries whatever the numbers."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    day_start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    today_sessions = list(
+        trainer_sessions(
+            user=user, start=day_start, end=day_start + datetime.timedelta(days=1)
+        ).exclude(status=SessionStatus.CANCELLED)[:limit]
+    )
+    expiring = (
+        statuses_for(user)
+        .filter(state_conditions(today)[State.DUE])
+        .select_related("staff__person", "topic")
+        .order_by("valid_until", "staff__person__name_ar")
+    )
+    unmarked = (
+        sessions_for(user)
+        .filter(ends_at__lt=now, status=SessionStatus.SCHEDULED)
+        .filter(~Exists(Attendance.objects.filter(session=OuterRef("pk"))))
+        .order_by("-starts_at")
+    )
+    return {
+        "today_sessions": today_sessions,
+        "expiring": list(expiring[:limit]),
+        "expiring_count": expiring.count(),
+        "unmarked": list(unmarked[:limit]),
+        "unmarked_count": unmarked.count(),
+    }
