@@ -442,11 +442,19 @@ class GradeBand(BilingualNameMixin, VersionPartMixin):
         ordering = ["version", "-min_percent"]
         constraints = [
             models.UniqueConstraint(
-                fields=["version", "min_percent"], name="grade_band_unique_threshold"
+                fields=["version", "min_percent"],
+                name="grade_band_unique_threshold",
+                violation_error_message=_(
+                    "This curriculum version already has a grade band starting at "
+                    "this percentage."
+                ),
             ),
             models.CheckConstraint(
                 name="grade_band_percent_in_range",
                 condition=Q(min_percent__gte=0) & Q(min_percent__lte=100),
+                violation_error_message=_(
+                    "A grade band starts at a percentage from 0 to 100."
+                ),
             ),
         ]
 

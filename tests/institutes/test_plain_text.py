@@ -48,17 +48,24 @@ def test_ordinary_arabic_and_latin_names_pass():
 
 
 @pytest.mark.django_db
-def test_person_service_refuses_a_bidi_override_in_a_name():
+def test_person_service_refuses_a_bidi_override_in_a_name(world):
     number = national_id_for(BORN, "f", serial=41)
     with pytest.raises(ValidationError) as caught:
-        person_upsert(national_id=number, name_ar="منى \u202eدمحأ")
+        person_upsert(by=world.authority, national_id=number, name_ar="منى \u202eدمحأ")
     assert "name_ar" in caught.value.message_dict
     with pytest.raises(ValidationError) as caught:
-        person_upsert(national_id=number, name_ar="منى", name_en="Mona\u2066 Ahmed")
+        person_upsert(
+            by=world.authority,
+            national_id=number,
+            name_ar="منى",
+            name_en="Mona\u2066 Ahmed",
+        )
     assert "name_en" in caught.value.message_dict
     assert not Person.objects.filter(national_id=number).exists()
     # Twin: the same name without the override is stored.
-    person = person_upsert(national_id=number, name_ar="منى أحمد", name_en="Mona")
+    person = person_upsert(
+        by=world.authority, national_id=number, name_ar="منى أحمد", name_en="Mona"
+    )
     assert person.name_ar == "منى أحمد"
 
 
