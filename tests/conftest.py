@@ -78,22 +78,41 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_content_types_after_a_flush(request):
-    """After a transactional test without serialized rollback the database was flushed
-    and its content types re-created under new ids: forget the cached ones, or the next
-    test in this worker writes a stale id (on PostgreSQL a deferred foreign-key error at
-    its teardown). Tests with serialized rollback restore the same ids (and must keep
-    the cache: the restore itself reads it)."""
-    yield
-    marker = request.node.get_closest_marker("django_db")
-    transactional = "transactional_db" in request.fixturenames or (
+def _transactional(item) -> tuple[bool, bool]:
+    marker = item.get_closest_marker("django_db")
+    transactional = "transactional_db" in getattr(item, "fixturenames", ()) or bool(
         marker is not None and marker.kwargs.get("transaction")
     )
-    serialized = marker is not None and marker.kwargs.get("serialized_rollback")
-    if transactional and not serialized:
-        from django.contrib.contenttypes.models import ContentType
+    serialized = bool(marker is not None and marker.kwargs.get("serialized_rollback"))
+    return transactional, serialized
 
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test, put the migrated data back for the tests after it.
+
+    A transactional test ends with a flush; with serialized rollback Django restores
+    the data only when the *next serialized* test starts, so an ordinary test that
+    xdist hands the same worker afterwards would find no locales, groups or content
+    types (and content types re-created under new ids: on PostgreSQL a deferred
+    foreign-key error). The contents serialized when the test database was created are
+    loaded again here, outside any test transaction, and the content-type cache is
+    forgotten.
+    """
+    yield
+    transactional, serialized = _transactional(item)
+    if not transactional or nextitem is None:
+        return  # (after the last test the test databases are already gone)
+    from pytest_django.plugin import blocking_manager_key
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connections
+
+    with item.config.stash[blocking_manager_key].unblock():
+        for connection in connections.all():
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if serialized and contents:
+                connection.creation.deserialize_db_from_string(contents)
         ContentType.objects.clear_cache()
 
 
