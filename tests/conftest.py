@@ -103,6 +103,8 @@ def pytest_runtest_teardown(item, nextitem):
     transactional, serialized = _transactional(item)
     if not transactional or nextitem is None:
         return  # (after the last test the test databases are already gone)
+    if _transactional(nextitem) == (True, True):
+        return  # the next test loads the serialized data itself when it starts
     from pytest_django.plugin import blocking_manager_key
 
     from django.contrib.contenttypes.models import ContentType
