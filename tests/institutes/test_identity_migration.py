@@ -19,6 +19,7 @@ def _migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+@pytest.mark.migration
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_national_ids_become_documents_and_come_back():
     leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
