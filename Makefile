@@ -48,11 +48,17 @@ demo: $(STAMP) check-system migrate fonts
 worker: $(STAMP)
 	$(PY) manage.py db_worker --queue-name '*'
 
+# Three runs: the suite in parallel; then the transactional tests (live server,
+# concurrency), which flush the database, one at a time; then the migration round trip.
+PYTEST_RUNS = $(PY) -m pytest -q -n 2 --dist loadfile -m 'not serial and not migration' \
+	&& $(PY) -m pytest -q -m 'serial and not migration' \
+	&& $(PY) -m pytest -q -m migration
+
 test: $(STAMP) translations fonts
-	$(PY) -m pytest -q -n 2 --dist loadfile
+	$(PYTEST_RUNS)
 
 test-postgres: $(STAMP) translations fonts
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(PY) -m pytest -q -n 2 --dist loadfile
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}; export DATABASE_URL; $(PYTEST_RUNS)
 
 test-browser: $(STAMP) translations fonts
 	$(PY) -m pytest -q tests/browser

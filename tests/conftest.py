@@ -78,47 +78,32 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
-def _transactional(item) -> tuple[bool, bool]:
+def _transactional(item) -> bool:
     marker = item.get_closest_marker("django_db")
-    transactional = "transactional_db" in getattr(item, "fixturenames", ()) or bool(
+    return "transactional_db" in getattr(item, "fixturenames", ()) or bool(
         marker is not None and marker.kwargs.get("transaction")
     )
-    serialized = bool(marker is not None and marker.kwargs.get("serialized_rollback"))
-    return transactional, serialized
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """After a transactional test, put the migrated data back for the tests after it.
+def pytest_collection_modifyitems(config, items):
+    """Transactional tests are marked ``serial``: they run in a process of their own.
 
-    A transactional test ends with a flush; with serialized rollback Django restores
-    the data only when the *next serialized* test starts, so an ordinary test that
-    xdist hands the same worker afterwards would find no locales, groups or content
-    types (and content types re-created under new ids: on PostgreSQL a deferred
-    foreign-key error). The contents serialized when the test database was created are
-    loaded again here, outside any test transaction, and the content-type cache is
-    forgotten.
+    A transactional test ends with a flush of the whole test database. In the parallel
+    run an ordinary test that the same worker ran next would find no locales, groups
+    or content types, so the Makefile runs ``-m 'not serial'`` in parallel and
+    ``-m serial`` after it, one test at a time. Each transactional test must ask for
+    serialized rollback, which loads the migrated data back when it starts.
     """
-    yield
-    transactional, serialized = _transactional(item)
-    if not transactional or nextitem is None:
-        return  # (after the last test the test databases are already gone)
-    if _transactional(nextitem) == (True, True):
-        return  # the next test loads the serialized data itself when it starts
-    from pytest_django.plugin import blocking_manager_key
-
-    from django.contrib.contenttypes.models import ContentType
-    from django.db import connections
-
-    with item.config.stash[blocking_manager_key].unblock():
-        ContentType.objects.clear_cache()
-        for connection in connections.all():
-            contents = getattr(connection, "_test_serialized_contents", None)
-            # Only after a flush (a skipped test flushed nothing).
-            flushed = not ContentType.objects.using(connection.alias).exists()
-            if serialized and contents and flushed:
-                connection.creation.deserialize_db_from_string(contents)
-        ContentType.objects.clear_cache()
+    for item in items:
+        if not _transactional(item):
+            continue
+        marker = item.get_closest_marker("django_db")
+        if marker is None or not marker.kwargs.get("serialized_rollback"):
+            raise pytest.UsageError(
+                f"{item.nodeid}: a transactional test needs "
+                "django_db(transaction=True, serialized_rollback=True)"
+            )
+        item.add_marker(pytest.mark.serial)
 
 
 @pytest.fixture(autouse=True)

@@ -46,7 +46,6 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]+")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.migration,
 ]
 
 
