@@ -103,6 +103,81 @@ def test_foreign_posts_are_refused_and_change_nothing(two, client):
     assert not CompetencySignOff.objects.exists()
 
 
+def test_admin_opens_own_placement_record_and_ward_schedule(two, client):
+    """Twin of the 404s above: the same admin through the same doors, own rows."""
+    p, _q = two
+    detail = _get(
+        client, p.admin, reverse("training_placement_detail", args=[p.placement.pk])
+    )
+    assert detail.status_code == 200
+    assert "طالبة i-p" in detail.content.decode()
+    record = _get(
+        client,
+        p.admin,
+        reverse("training_student_clinical_record", args=[p.placement.student_id]),
+    )
+    assert record.status_code == 200
+    assert "طالبة i-p" in record.content.decode()
+    pdf = _get(client, p.admin, reverse("training_ward_schedule_pdf", args=[p.ward.pk]))
+    assert pdf.status_code == 200
+    assert pdf.content[:4] == b"%PDF"
+
+
+def test_own_posts_through_the_same_doors_change_the_placement(two, client):
+    """Twin of the foreign posts: each door, posted with P's own rows, writes."""
+    p, _q = two
+    client.force_login(p.admin)
+    placement = p.placement
+    adjust = client.post(
+        reverse("training_placement_adjust", args=[placement.pk]),
+        {
+            "ward": p.ward.pk,
+            "start_date": placement.start_date.isoformat(),
+            "end_date": placement.end_date.isoformat(),
+            "supervisor": p.instructor.pk,
+        },
+    )
+    assert adjust.status_code == 302
+    placement.refresh_from_db()
+    assert placement.supervisor == p.instructor
+
+    newcomer = student_of(p, person__name_ar="طالبة جديدة")
+    place = client.post(
+        reverse("training_block_place", args=[p.block.pk]),
+        {
+            "student": newcomer.pk,
+            "ward": p.ward.pk,
+            "start_date": p.block.start_date.isoformat(),
+            "end_date": p.block.end_date.isoformat(),
+        },
+    )
+    assert place.status_code == 302
+    assert Placement.objects.filter(student=newcomer, ward=p.ward).exists()
+
+    # The supervisor of P signs off P's own student.
+    client.force_login(p.supervisor)
+    signoff = client.post(
+        reverse("training_placement_signoff", args=[p.placement.pk]),
+        {
+            "competency": p.competencies[0].pk,
+            "level": "independent",
+            "assessed_on": "2026-10-05",
+        },
+    )
+    assert signoff.status_code == 302
+    signed = CompetencySignOff.objects.get()
+    assert signed.placement == p.placement and signed.signed_by == p.supervisor
+
+    client.force_login(p.admin)
+    status = client.post(
+        reverse("training_placement_status", args=[placement.pk]),
+        {"to_status": "cancelled", "reason": "انتقال"},
+    )
+    assert status.status_code == 302
+    placement.refresh_from_db()
+    assert placement.status == PlacementStatus.CANCELLED
+
+
 def test_institute_admin_cannot_record_hours_or_sign_off(two, client):
     p, _q = two
     client.force_login(p.admin)
