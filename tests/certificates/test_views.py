@@ -42,6 +42,66 @@ def test_side_a_cannot_download_revoke_or_reissue_b(client, world, doc_b, role):
     assert IssuedDocument.objects.count() == 1
 
 
+def _own_document(world, role, grad_a):
+    """A document of side A issued under the role's own scope: the institute's
+    graduation certificate for its administrator, a training certificate of the
+    hospital for its trainer."""
+    if role == "admin":
+        return document_issue(
+            kind=GRADUATION_CERTIFICATE, achievement=grad_a, issued_by=world.a.admin
+        ).document
+    import datetime
+
+    from django.utils import timezone
+
+    from training.documents import CERTIFICATE
+    from training.factories import StaffMemberFactory, TrainingSessionFactory
+    from training.models import Attendance
+    from training.staff.services import RosterEntry, roster_save
+
+    start = timezone.now().replace(microsecond=0) - datetime.timedelta(hours=3)
+    session = TrainingSessionFactory(
+        hospital=world.a.hospital,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+    )
+    staff = StaffMemberFactory(hospital=world.a.hospital)
+    roster_save(session=session, entries=[RosterEntry(staff.pk, "present")])
+    return document_issue(
+        kind=CERTIFICATE,
+        achievement=Attendance.objects.get(),
+        issued_by=world.a.trainer,
+    ).document
+
+
+@pytest.mark.parametrize("role", ["admin", "trainer"])
+def test_side_a_downloads_revokes_and_reissues_its_own(client, world, grad_a, role):
+    """Twin of the refusal above (a supervisor's ward issues no documents, so it has
+    no allowed twin at these doors)."""
+    doc = _own_document(world, role, grad_a)
+    client.force_login(getattr(world.a, role))
+    download = client.get(reverse("certificates_admin:download", args=[doc.pk]))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == doc.pdf.open("rb").read()
+    for name in ("revoke", "reissue"):
+        url = reverse(f"certificates_admin:{name}", args=[doc.pk])
+        assert client.get(url).status_code == 200, name
+    reissue = client.post(
+        reverse("certificates_admin:reissue", args=[doc.pk]), {"reason": "تصحيح"}
+    )
+    assert reissue.status_code == 302
+    doc.refresh_from_db()
+    new = doc.superseded_by
+    assert new is not None and new.issued_by == getattr(world.a, role)
+    revoke = client.post(
+        reverse("certificates_admin:revoke", args=[new.pk]), {"reason": "خطأ"}
+    )
+    assert revoke.status_code == 302
+    new.refresh_from_db()
+    assert new.revoked_by == getattr(world.a, role)
+    assert IssuedDocument.objects.count() == 2
+
+
 def test_side_a_cannot_issue_for_b(client, world, grad_b):
     client.force_login(world.a.admin)
     url = issue_url(GRADUATION_CERTIFICATE, grad_b)
@@ -133,7 +193,10 @@ def test_bulk_job_pages_belong_to_who_started_them(client, world):
             client.get(reverse(f"certificates_admin:{name}", args=args)).status_code
             == 404
         )
+    # Twin: the administrator who started it opens the same doors.
     client.force_login(world.b.admin)
+    page = client.get(reverse("certificates_admin:bulk_job", args=[job.pk]))
+    assert page.status_code == 200
     status = client.get(reverse("certificates_admin:bulk_status", args=[job.pk]))
     assert status.status_code == 200 and status.json()["status"] == "queued"
 
