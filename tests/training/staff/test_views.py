@@ -102,6 +102,40 @@ def test_foreign_session_and_staff_answer_404(world, sides, client):
     assert not Registration.objects.exists()
 
 
+def test_own_session_and_staff_open_for_the_trainer(world, sides, client):
+    """Twin of the 404s above: the same trainer, the same doors, own rows."""
+    client.force_login(world.a.trainer)
+    for name in (
+        "training_session_detail",
+        "training_session_paper",
+        "training_session_cancel",
+    ):
+        response = client.get(reverse(name, args=[sides["a"].pk]))
+        assert response.status_code == 200, name
+    mine = sides["a_staff"][0]
+    url = reverse("training_session_detail", args=[sides["a"].pk])
+    response = client.post(url, {"staff": [mine.pk], f"s{mine.pk}": "present"})
+    assert response.status_code == 302
+    assert Attendance.objects.get(staff=mine).status == "present"
+    record = client.get(reverse("training_staff_record", args=[mine.pk]))
+    assert record.status_code == 200
+    assert mine.employee_number in record.content.decode()
+    start = timezone.now().replace(microsecond=0) + datetime.timedelta(days=7)
+    later = TrainingSessionFactory(
+        hospital=world.a.hospital,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+    )
+    later.trainers.add(world.a.trainer)
+    register = reverse("training_session_register", args=[later.pk])
+    assert client.post(register, {"mode": "one", "staff": mine.pk}).status_code == 302
+    assert Registration.objects.filter(session=later, staff=mine).exists()
+    cancel = reverse("training_session_cancel", args=[later.pk])
+    assert client.post(cancel, {"reason": "عطل في القاعة"}).status_code == 302
+    later.refresh_from_db()
+    assert later.status == "cancelled"
+
+
 def test_foreign_staff_cannot_be_posted_into_own_roster(world, sides, client):
     client.force_login(world.a.trainer)
     b = sides["b_staff"][0]
@@ -165,6 +199,10 @@ def test_dashboards_render_for_trainer_and_authority(world, sides, client):
         ).status_code
         == 404
     )
+    # Twin: the trainer's own hospital through the same parameter.
+    own = client.get(reverse("training_compliance"), {"hospital": world.a.hospital.pk})
+    assert own.status_code == 200
+    assert world.a.hospital.name_ar in own.content.decode()
     national = client.get(reverse("training_compliance_national")).content.decode()
     assert world.b.hospital.name_ar not in national
     client.force_login(world.authority)
