@@ -179,3 +179,27 @@ def test_foreign_ids_answer_404(site, client):
     )
     assert response.status_code == 404
     assert not IssuedDocument.objects.exists()
+
+
+def test_own_ids_issue_the_record_through_the_same_doors(site, client):
+    """Twin of the 404s above: the institute's own admin, the same doors, own ids."""
+    student, p = _student(site)
+    _complete(site, p)
+    client.force_login(site.admin)
+    record = client.get(reverse("training_student_clinical_record", args=[student.pk]))
+    assert record.status_code == 200
+    page = client.get(issue_url(CLINICAL_RECORD, student.enrolments.get()))
+    assert page.status_code == 200
+    assert "سارة أحمد عبد الله" in page.content.decode()
+    response = client.post(
+        reverse("certificates_admin:issue"),
+        {
+            "kind": CLINICAL_RECORD,
+            "object": student.enrolments.get().pk,
+            "language": "ar-en",
+            "digits": "arab",
+        },
+    )
+    assert response.status_code == 302
+    doc = IssuedDocument.objects.get()
+    assert doc.holder == student.person and doc.issued_by == site.admin
