@@ -121,6 +121,13 @@ def test_another_institute_admin_changes_nothing(world):
         institute_save(
             institute=world.a.institute, by=world.b.admin, phone="0100 000 0000"
         )
+    assert Institute.objects.get(pk=world.a.institute.pk).phone != "0100 000 0000"
+
+
+def test_an_institute_admin_changes_the_contacts_of_their_own(world):
+    """Twin of the refusal above: the same administrator, the same service, own row."""
+    institute_save(institute=world.b.institute, by=world.b.admin, phone="0100 000 0000")
+    assert Institute.objects.get(pk=world.b.institute.pk).phone == "0100 000 0000"
 
 
 def test_the_authority_adds_an_institute_with_partners_through_the_form(client, world):

@@ -54,6 +54,23 @@ def test_roles_without_the_students_see_neither(client, world, histories, role):
     assert OWN not in text
 
 
+@pytest.mark.parametrize("role", ["trainer", "supervisor"])
+def test_roles_without_the_students_see_their_own_wards_history(
+    client, world, histories, role
+):
+    """Twin of the above: the same report shows the rows those roles may see."""
+    ward = world.b.ward
+    ward.name_ar = "قسم الطوارئ المعدل"
+    ward.save()
+    log(ward, "wagtail.edit", user=world.authority)
+    client.force_login(getattr(world.b, role))
+    response = client.get(URLS[1])
+    assert response.status_code == 200
+    text = _text(response)
+    assert "قسم الطوارئ المعدل" in text
+    assert OWN not in text
+
+
 @pytest.mark.parametrize("url", URLS)
 def test_the_authority_sees_every_institute_s_history(client, world, histories, url):
     client.force_login(world.authority)
