@@ -45,6 +45,41 @@ def test_foreign_cohort_screens_answer_404(role, world, client, cohort_b):
     assert Enrolment.objects.filter(student=student).count() == 1
 
 
+def test_own_cohort_screens_open_for_the_admin(world, client, cohort):
+    """Twin of the 404s above: the same doors, the admin's own cohort, each writes."""
+    courses = list(cohort.curriculum_version.courses.filter(year=1))
+    student = enrolled_student(cohort)
+    leaver = enrolled_student(cohort)
+    enrolment = student.enrolments.get()
+    client.force_login(world.a.admin)
+    sheet = client.get(_sheet_url(cohort, courses[0]))
+    assert sheet.status_code == 200
+    assert student.person.name_ar in sheet.content.decode()
+    for course in courses:
+        post = client.post(
+            _sheet_url(cohort, course),
+            {
+                "enrolment": [enrolment.pk],
+                f"t{enrolment.pk}": "70",
+                f"p{enrolment.pk}": "30",
+            },
+        )
+        assert post.status_code == 302
+    assert CourseResult.objects.filter(enrolment=enrolment).count() == len(courses)
+    roster = client.get(reverse("cohorts:inspect", args=[cohort.pk]), {"export": "csv"})
+    assert roster.status_code == 200
+    body = b"".join(roster.streaming_content) if roster.streaming else roster.content
+    assert student.person.name_ar in body.decode("utf-8-sig")
+    action = reverse("students_action", args=[leaver.pk, "withdraw"])
+    assert client.post(action, {"reason_code": "personal"}).status_code == 302
+    leaver.refresh_from_db()
+    assert leaver.status == StudentStatus.WITHDRAWN
+    rollover = reverse("students_rollover", args=[cohort.pk])
+    assert client.get(rollover, {"year": 2025}).status_code == 200
+    assert client.post(rollover, {"year": 2025}).status_code == 302
+    assert student.enrolments.filter(academic_year=2026, year_of_study=2).exists()
+
+
 def test_results_sheet_refuses_a_foreign_enrolment_in_the_post(
     world, client, cohort, cohort_b
 ):
