@@ -116,6 +116,14 @@ def test_unknown_or_foreign_cohort_in_the_file(world, cohort, cohort_b):
     assert [r.state for r in preview.rows] == ["problem", "problem"]
 
 
+def test_own_cohort_named_in_the_file_is_taken(world, cohort, cohort_b):
+    """Twin of the above: the admin's own institute code and intake year are read."""
+    header = "national id,name,institute code,intake year\n"
+    data = _csv(f"{NID_F},منى,{cohort.institute.code},2025", header=header)
+    preview = _preview(data, world, None)
+    assert [r.state for r in preview.rows] == ["new"]
+
+
 def test_bom_and_cp1256_files_read_the_same(world, cohort):
     line = f"{NID_F},منى أحمد,,,,"
     for data in (b"\xef\xbb\xbf" + _csv(line), _csv(line, encoding="cp1256")):
@@ -167,6 +175,11 @@ def test_token_of_another_user_is_refused(world, cohort):
             token=preview.token, user=world.b.admin, cohort_pk=None, admitted=False
         )
     assert not Student.objects.exists()
+    # Twin: the administrator who uploaded the file confirms it with the same token.
+    import_confirm(
+        token=preview.token, user=world.a.admin, cohort_pk=cohort.pk, admitted=False
+    )
+    assert Student.objects.get().cohort == cohort
 
 
 def test_import_screen_upload_preview_confirm(world, client, cohort, cohort_b):
