@@ -20,12 +20,21 @@ class InstitutesConfig(AppConfig):
 
         # Users are visible to the people who share an institute, hospital or ward
         # with them (e.g. choosing a supervisor); managed by authority staff only.
+        # A ward's supervisor is also seen by those who see the ward: its hospital's
+        # trainers and the institutes placing students there (attached or partner).
         register_access_rule(
             get_user_model(),
             AccessRule(
                 view=Paths(
-                    institute=("role_assignments__institute",),
-                    hospital=("role_assignments__hospital",),
+                    institute=(
+                        "role_assignments__institute",
+                        "role_assignments__ward__hospital__institutes",
+                        "role_assignments__ward__hospital__partner_institutes",
+                    ),
+                    hospital=(
+                        "role_assignments__hospital",
+                        "role_assignments__ward__hospital",
+                    ),
                     ward=("role_assignments__ward",),
                 ),
                 change=Paths(),

@@ -41,15 +41,7 @@ OBJECT_DOORS = ("edit", "delete", "inspect", "history", "usage", "copy")
 ROLES = ("admin", "trainer", "supervisor")
 # Allowed twins that fail: a role refused what it may do. Strict, so each entry must
 # be removed when the application is fixed.
-KNOWN_REFUSED_TWINS = {
-    ("admin", "training.Placement"): (
-        "An institute admin cannot save their own placement through the admin edit "
-        "form: its supervisor field is narrowed by the user access rule (users "
-        "sharing a role's institute, hospital or ward) and a ward supervisor's role "
-        "names only the ward, which the admin's scope lacks, so the placement's own "
-        "supervisor is refused as 'not available to you'."
-    ),
-}
+KNOWN_REFUSED_TWINS: dict = {}
 
 
 def _flatten(items):
