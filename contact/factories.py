@@ -13,6 +13,7 @@ from .models import (
     Office,
     OfficeKind,
     OfficeMember,
+    PublicHoliday,
     Topic,
 )
 from .selectors import phone_digits
@@ -106,6 +107,25 @@ def _office_sample(side):
 def _topic_sample(side):
     return TopicFactory(
         code=f"t-{side.institute.code}", name_ar=f"موضوع {side.institute.code}"
+    )
+
+
+class PublicHolidayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PublicHoliday
+        django_get_or_create = ("date",)
+
+    name_ar = "عطلة رسمية"
+    name_en = "Public holiday"
+
+
+@scope_sample(PublicHoliday, marker="name_ar")
+def _public_holiday_sample(side):
+    import datetime
+
+    day = 1 if side.institute.code.endswith("a") else 2
+    return PublicHolidayFactory(
+        date=datetime.date(2031, 1, day), name_ar=f"عطلة {side.institute.code}"
     )
 
 

@@ -264,7 +264,7 @@ class Topic(models.Model):
         ),
     )
     target_days = models.PositiveSmallIntegerField(
-        _("target time to answer (days)"), default=7
+        _("target time to answer (working days)"), default=7
     )
     active = models.BooleanField(_("active"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -720,3 +720,28 @@ class ContactMonthHours(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.office_id}"
+
+
+class PublicHoliday(models.Model):
+    """A day the offices do not work: deadlines skip it (`contact.working_time`).
+    Kept by authority staff under Contact centre → Public holidays; read by all."""
+
+    date = models.DateField(_("date"), unique=True)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+
+    access_rule = AccessRule.reference_data()
+    panels = [
+        FieldPanel("date"),
+        FieldRowPanel([FieldPanel("name_ar"), FieldPanel("name_en")]),
+    ]
+
+    class Meta:
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        from institutes.bilingual import localized
+
+        return f"{self.date:%Y-%m-%d} {localized(self, 'name')}"

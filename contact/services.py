@@ -37,10 +37,12 @@ from .models import (
     Office,
     OfficeKind,
     OfficeMember,
+    PublicHoliday,
     Resolution,
     Topic,
 )
 from .selectors import phone_digits
+from .working_time import add_working_time
 
 # No 0/O, 1/I/L: the requester may read the reference over the phone.
 _REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -174,13 +176,14 @@ def office_for_request(
 
 def due_for(*, kind: str, topic: Topic | None, start: datetime.datetime):
     """The deadline of a request received at `start`: its topic's target time, else the
-    kind's (`CONTACT_TARGET_DAYS`), counted in calendar days."""
+    kind's (`CONTACT_TARGET_DAYS`), counted in working days of the offices' week,
+    skipping public holidays (`contact.working_time`)."""
     if topic is not None:
         days = topic.target_days
     else:
         targets = {**DEFAULT_KIND_TARGET_DAYS, **_setting("CONTACT_TARGET_DAYS", {})}
         days = targets.get(kind, 7)
-    return start + datetime.timedelta(days=days)
+    return add_working_time(start, days=days)
 
 
 # --- Telling people ------------------------------------------------------------------
@@ -654,16 +657,19 @@ def contact_request_rate(
 # --- Deadlines, escalation, digest, retention ----------------------------------------
 
 
-def escalate_to_authority_after() -> datetime.timedelta:
-    return datetime.timedelta(days=_setting("CONTACT_ESCALATE_AUTHORITY_AFTER_DAYS", 2))
+def escalate_to_authority_after() -> int:
+    """Working days between the head's escalation (the deadline) and the authority's."""
+    return _setting("CONTACT_ESCALATE_AUTHORITY_AFTER_DAYS", 2)
 
 
 def contact_requests_escalate(*, now: datetime.datetime | None = None) -> int:
     """Escalate overdue open requests: to the office's head when the deadline passes,
-    then to the authority's office `CONTACT_ESCALATE_AUTHORITY_AFTER_DAYS` later.
+    then to the authority's office `CONTACT_ESCALATE_AUTHORITY_AFTER_DAYS` working
+    days later.
     Each step happens once per request (its level is kept). Returns the steps taken."""
     now = now or timezone.now()
     steps = 0
+    holidays = frozenset(PublicHoliday.objects.values_list("date", flat=True))
     overdue = ContactRequest.objects.filter(
         status__in=OPEN_STATUSES, due_at__lt=now, escalation_level__lt=2
     ).values_list("pk", flat=True)
@@ -674,7 +680,9 @@ def contact_requests_escalate(*, now: datetime.datetime | None = None) -> int:
                 continue
             if locked.escalation_level == 0:
                 level, target = 1, locked.office
-            elif now - locked.due_at >= escalate_to_authority_after():
+            elif now >= add_working_time(
+                locked.due_at, days=escalate_to_authority_after(), holidays=holidays
+            ):
                 level, target = 2, authority_office()
             else:
                 continue
