@@ -498,6 +498,21 @@ class ContactRequest(models.Model):
                 fields=["office", "status", "due_at"], name="contact_office_due"
             ),
             models.Index(fields=["created_at"], name="contact_created"),
+            # The dashboard's live "overdue" count reads this index only (open
+            # statuses, deadline passed, received in the period, grouped by topic,
+            # type and office; confidentiality for the scope).
+            models.Index(
+                fields=[
+                    "status",
+                    "due_at",
+                    "created_at",
+                    "office",
+                    "topic",
+                    "kind",
+                    "confidential",
+                ],
+                name="contact_overdue_cover",
+            ),
         ]
 
     def __str__(self) -> str:

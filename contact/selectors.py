@@ -358,6 +358,17 @@ def dashboard_figures_live(*, user, months: int = 12, now=None) -> dict:
     }
 
 
+def _merge_into(merged: dict, histogram: dict) -> None:
+    """Add a stored histogram ({"hours": n}) into `merged`, keys left as stored."""
+    get = merged.get
+    for value, n in histogram.items():
+        merged[value] = get(value, 0) + n
+
+
+def _as_hours(merged: dict) -> dict[int, int]:
+    return {int(value): n for value, n in merged.items() if n}
+
+
 def _figures_by_month(figures: QuerySet, hours: QuerySet, bounds) -> list[dict]:
     """Received, answered and the median hours per month, from the roll-up."""
     from django.db.models import Sum
@@ -373,12 +384,10 @@ def _figures_by_month(figures: QuerySet, hours: QuerySet, bounds) -> list[dict]:
     for month, answered in hours.filter(month__gte=first_day).values_list(
         "month", "answered_hours"
     ):
-        merged = histograms.setdefault(month, {})
-        for value, n in answered.items():
-            merged[int(value)] = merged.get(int(value), 0) + n
+        _merge_into(histograms.setdefault(month, {}), answered)
     result = []
     for first, _start, _end in bounds:
-        histogram = {h: n for h, n in histograms.get(first, {}).items() if n}
+        histogram = _as_hours(histograms.get(first, {}))
         median = _median_from_histogram(histogram)
         result.append(
             {
@@ -461,13 +470,12 @@ def dashboard_figures(*, user, months: int = 12, now=None) -> dict:
     totals = _int(period.aggregate(**sums))
     totals["overdue"] = sum(row["n"] for row in overdue_rows)
     totals = _with_rates(totals)
-    received_hist: dict[int, int] = {}
+    received_hist: dict = {}
     for histogram in hours.filter(month__gte=first_day).values_list(
         "received_hours", flat=True
     ):
-        for value, n in histogram.items():
-            received_hist[int(value)] = received_hist.get(int(value), 0) + n
-    median = _median_from_histogram({h: n for h, n in received_hist.items() if n})
+        _merge_into(received_hist, histogram)
+    median = _median_from_histogram(_as_hours(received_hist))
     totals["median_days"] = round(median / 24, 1) if median is not None else None
     groups = {}
     for field in ("topic", "kind", "office"):
