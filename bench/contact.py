@@ -3,13 +3,16 @@
     .venv/bin/python -m bench.contact                     # 200,000 requests
     .venv/bin/python -m bench.contact --requests 20000    # quicker
     .venv/bin/python -m bench.contact --reuse             # measure an existing database
+    .venv/bin/python -m bench.contact --steps 35000,200000  # grow, measure at each size
 
 Generates (bulk inserts through the models) offices for 10 hospitals and 30 institutes
 plus the authority's, 8 topics and N requests over the last 24 months in every status,
 with deadlines, answer times and ratings. Then times, through the real admin views
 (Django test client): the office list's first page and its "overdue" filter for an
 office's head and for authority staff, and the dashboard for both; each with its query
-count. The database is `var/bench-contact.sqlite3` unless DATABASE_URL is set.
+count. The dashboard's figures are also timed both ways in the same run: counted from
+the requests (`dashboard_figures_live`, the way before the roll-up) and read from the
+monthly roll-up (`dashboard_figures`), checked equal, with the ratio. The database is `var/bench-contact.sqlite3` unless DATABASE_URL is set.
 """
 
 from __future__ import annotations
@@ -52,15 +55,12 @@ def timed(fn, repeat: int = 7) -> tuple[float, float]:
     return statistics.median(runs), max(runs)
 
 
-def generate(*, requests: int, seed: int) -> None:
+def generate(*, requests: int, seed: int, first: int = 0) -> None:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import transaction
-    from django.utils import timezone
 
     from contact.models import (
-        ContactRequest,
-        ContactStatus,
         Office,
         OfficeKind,
         OfficeMember,
@@ -69,8 +69,11 @@ def generate(*, requests: int, seed: int) -> None:
     from contact.services import authority_office, office_for_place
     from institutes.models import Hospital, Institute
 
+    rng = random.Random(seed + first)
+    if first:
+        _more(requests=requests, rng=rng, first=first)
+        return
     call_command("migrate", verbosity=0)
-    rng = random.Random(seed)
     with transaction.atomic():
         hospitals = [
             Hospital.objects.create(
@@ -93,16 +96,27 @@ def generate(*, requests: int, seed: int) -> None:
             office_for_place(institute=i) for i in institutes
         ]
         offices.append(authority)
-        topics = [
+        for n in range(8):
             Topic.objects.create(
                 code=f"t{n}", name_ar=f"موضوع {n}", name_en=f"Topic {n}", target_days=5
             )
-            for n in range(8)
-        ]
         User = get_user_model()
         User.objects.create_superuser("bench-authority", "a@example.org", "x")
         head = User.objects.create_user("bench-head", "h@example.org", "x")
         OfficeMember.objects.create(office=offices[0], user=head, is_head=True)
+    _more(requests=requests, rng=rng, first=0)
+    Office.objects.filter(kind=OfficeKind.AUTHORITY).update(email="c@example.org")
+
+
+def _more(*, requests: int, rng, first: int) -> None:
+    """Requests number `first` to `first + requests - 1`, then the roll-up rebuilt."""
+    from django.utils import timezone
+
+    from contact.figures import figures_rebuild
+    from contact.models import ContactRequest, ContactStatus, Office, Topic
+
+    offices = list(Office.objects.order_by("pk"))
+    topics = list(Topic.objects.order_by("pk"))
     now = timezone.now()
     statuses = [
         ContactStatus.CLOSED,
@@ -115,7 +129,7 @@ def generate(*, requests: int, seed: int) -> None:
         ContactStatus.NEEDS_INFO,
     ]
     batch = []
-    for n in range(requests):
+    for n in range(first, first + requests):
         created = now - datetime.timedelta(minutes=rng.randint(0, 730 * 24 * 60))
         status = rng.choice(statuses)
         office = rng.choice(offices)
@@ -150,7 +164,12 @@ def generate(*, requests: int, seed: int) -> None:
             _flush(batch, now)
             batch = []
     _flush(batch, now)
-    Office.objects.filter(kind=OfficeKind.AUTHORITY).update(email="c@example.org")
+    start = time.perf_counter()
+    done = figures_rebuild()
+    print(
+        f"roll-up rebuilt in {time.perf_counter() - start:.1f} s: "
+        f"{done['cells']:,} monthly cells, {done['hour_cells']:,} hour histograms"
+    )
 
 
 def _flush(batch, now) -> None:
@@ -171,6 +190,49 @@ def _flush(batch, now) -> None:
         )
 
 
+def measure_figures() -> None:
+    """The dashboard's figures counted live and read from the roll-up, alternated so
+    that the machine's load falls on both alike; the ratio of the medians."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from contact.selectors import dashboard_figures, dashboard_figures_live
+
+    User = get_user_model()
+    now = timezone.now()
+    for username in ("bench-head", "bench-authority"):
+        user = User.objects.get(username=username)
+        live = dashboard_figures_live(user=user, now=now)
+        rolled = dashboard_figures(user=user, now=now)
+        assert live == rolled, f"{username}: the roll-up differs from the live count"
+        runs = {"live": [], "roll-up": []}
+        for _round in range(3):
+            for label, fn in (
+                ("live", dashboard_figures_live),
+                ("roll-up", dashboard_figures),
+            ):
+                start = time.perf_counter()
+                fn(user=user, now=now)
+                runs[label].append((time.perf_counter() - start) * 1000)
+        counts = {}
+        for label, fn in (
+            ("live", dashboard_figures_live),
+            ("roll-up", dashboard_figures),
+        ):
+            with CaptureQueriesContext(connection) as queries:
+                fn(user=user, now=now)
+            counts[label] = len(queries)
+        live_ms = statistics.median(runs["live"])
+        rolled_ms = statistics.median(runs["roll-up"])
+        print(
+            f"{username:16} figures live {live_ms:8.1f} ms ({counts['live']} q)  "
+            f"roll-up {rolled_ms:7.1f} ms ({counts['roll-up']} q)  "
+            f"ratio {live_ms / rolled_ms:5.1f}x  (equal: yes)"
+        )
+
+
 def measure() -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
@@ -181,6 +243,8 @@ def measure() -> None:
 
     User = get_user_model()
     print(f"requests: {ContactRequest.objects.count():,}")
+    print(f"load average: {os.getloadavg()[0]:.1f}")
+    measure_figures()
     for username in ("bench-head", "bench-authority"):
         client = Client()
         client.force_login(User.objects.get(username=username))
@@ -208,12 +272,25 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument(
+        "--steps",
+        help="comma-separated sizes: generate up to each and measure there",
+    )
     args = parser.parse_args()
     if not args.reuse and "DATABASE_URL" not in os.environ:
         DB.parent.mkdir(exist_ok=True)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{DB}{suffix}").unlink(missing_ok=True)
     setup_django()
+    if args.steps:
+        made = 0
+        for size in (int(step) for step in args.steps.split(",")):
+            start = time.perf_counter()
+            generate(requests=size - made, seed=args.seed, first=made)
+            made = size
+            print(f"generated up to {size:,} in {time.perf_counter() - start:.0f} s")
+            measure()
+        return
     if not args.reuse:
         start = time.perf_counter()
         generate(requests=args.requests, seed=args.seed)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Locale
 
 from contact.models import ContactRequest
-from contact.selectors import contact_figures_by_month, public_events
+from contact.selectors import contact_figures_public, public_events
 from contact.services import (
     contact_request_rate,
     contact_request_reopen,
@@ -212,5 +212,5 @@ def contact_figures(request):
     return render(
         request,
         "cms/contact_figures.html",
-        {"months": contact_figures_by_month(months=12)},
+        {"months": contact_figures_public(months=12)},
     )

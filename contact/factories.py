@@ -13,6 +13,7 @@ from .models import (
     Office,
     OfficeKind,
     OfficeMember,
+    PublicHoliday,
     Topic,
 )
 from .selectors import phone_digits
@@ -66,6 +67,16 @@ class ContactRequestFactory(factory.django.DjangoModelFactory):
             return None
         return office_for_place(institute=self.institute, hospital=self.hospital)
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Counted in the monthly figures as the services would; a test that changes
+        # a request with `.update()` afterwards calls `figures_rebuild()`.
+        from .figures import figures_track
+
+        created = super()._create(model_class, *args, **kwargs)
+        figures_track(None, created)
+        return created
+
 
 def office_of(side):
     from .services import office_for_place
@@ -96,6 +107,25 @@ def _office_sample(side):
 def _topic_sample(side):
     return TopicFactory(
         code=f"t-{side.institute.code}", name_ar=f"موضوع {side.institute.code}"
+    )
+
+
+class PublicHolidayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PublicHoliday
+        django_get_or_create = ("date",)
+
+    name_ar = "عطلة رسمية"
+    name_en = "Public holiday"
+
+
+@scope_sample(PublicHoliday, marker="name_ar")
+def _public_holiday_sample(side):
+    import datetime
+
+    day = 1 if side.institute.code.endswith("a") else 2
+    return PublicHolidayFactory(
+        date=datetime.date(2031, 1, day), name_ar=f"عطلة {side.institute.code}"
     )
 
 

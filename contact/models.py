@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -263,7 +264,7 @@ class Topic(models.Model):
         ),
     )
     target_days = models.PositiveSmallIntegerField(
-        _("target time to answer (days)"), default=7
+        _("target time to answer (working days)"), default=7
     )
     active = models.BooleanField(_("active"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -497,6 +498,21 @@ class ContactRequest(models.Model):
                 fields=["office", "status", "due_at"], name="contact_office_due"
             ),
             models.Index(fields=["created_at"], name="contact_created"),
+            # The dashboard's live "overdue" count reads this index only (open
+            # statuses, deadline passed, received in the period, grouped by topic,
+            # type and office; confidentiality for the scope).
+            models.Index(
+                fields=[
+                    "status",
+                    "due_at",
+                    "created_at",
+                    "office",
+                    "topic",
+                    "kind",
+                    "confidential",
+                ],
+                name="contact_overdue_cover",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -609,3 +625,138 @@ class ContactRequestEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request.reference} {self.get_kind_display()} {self.at:%Y-%m-%d}"
+
+
+# --- Figures roll-up ------------------------------------------------------------------
+
+_FIGURE_RULE_PATHS = Paths(
+    institute=("office__institute",),
+    hospital=("office__hospital",),
+    other={"office": ("office",)},
+)
+
+
+class ContactMonthFigure(models.Model):
+    """Requests received in a month, per office, topic, type and confidentiality:
+    how many, how many answered, rated, satisfied. Kept by `contact.figures` in the
+    same transaction as each change made by the services, rebuilt by
+    `manage.py rebuild_contact_figures`; the dashboard reads it (never edited by
+    hand). Scoped like the requests it counts."""
+
+    month = models.DateField(_("month"))
+    office = models.ForeignKey(
+        Office,
+        verbose_name=_("office"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    topic = models.ForeignKey(
+        Topic,
+        verbose_name=_("topic"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(_("type"), max_length=12, choices=ContactKind.choices)
+    confidential = models.BooleanField(_("confidential"), default=False)
+    received = models.IntegerField(_("received"), default=0)
+    answered = models.IntegerField(_("answered"), default=0)
+    rated = models.IntegerField(_("rated"), default=0)
+    satisfied = models.IntegerField(_("satisfied"), default=0)
+
+    access_rule = AccessRule(
+        view=_FIGURE_RULE_PATHS,
+        change=Paths(),
+        add=Paths(),
+        delete=Paths(),
+        restrict=_confidential_restriction,
+    )
+
+    class Meta:
+        verbose_name = _("monthly contact figure")
+        verbose_name_plural = _("monthly contact figures")
+        constraints = [
+            models.UniqueConstraint(
+                models.F("month"),
+                Coalesce("office", models.Value(0)),
+                Coalesce("topic", models.Value(0)),
+                models.F("kind"),
+                models.F("confidential"),
+                name="contact_month_figure_cell",
+            ),
+        ]
+        indexes = [models.Index(fields=["month", "office"], name="contact_fig_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.office_id} {self.topic_id} {self.kind}"
+
+
+class ContactMonthHours(models.Model):
+    """Hours to answer as histograms ({hours: requests}) per month, office and
+    confidentiality: of the requests *received* that month, and of those *answered*
+    that month. The exact median time to answer comes from them. Kept and rebuilt
+    with `ContactMonthFigure`."""
+
+    month = models.DateField(_("month"))
+    office = models.ForeignKey(
+        Office,
+        verbose_name=_("office"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confidential = models.BooleanField(_("confidential"), default=False)
+    received_hours = models.JSONField(_("hours, by month received"), default=dict)
+    answered_hours = models.JSONField(_("hours, by month answered"), default=dict)
+
+    access_rule = AccessRule(
+        view=_FIGURE_RULE_PATHS,
+        change=Paths(),
+        add=Paths(),
+        delete=Paths(),
+        restrict=_confidential_restriction,
+    )
+
+    class Meta:
+        verbose_name = _("monthly hours to answer")
+        verbose_name_plural = _("monthly hours to answer")
+        constraints = [
+            models.UniqueConstraint(
+                models.F("month"),
+                Coalesce("office", models.Value(0)),
+                models.F("confidential"),
+                name="contact_month_hours_cell",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.office_id}"
+
+
+class PublicHoliday(models.Model):
+    """A day the offices do not work: deadlines skip it (`contact.working_time`).
+    Kept by authority staff under Contact centre → Public holidays; read by all."""
+
+    date = models.DateField(_("date"), unique=True)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+
+    access_rule = AccessRule.reference_data()
+    panels = [
+        FieldPanel("date"),
+        FieldRowPanel([FieldPanel("name_ar"), FieldPanel("name_en")]),
+    ]
+
+    class Meta:
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        from institutes.bilingual import localized
+
+        return f"{self.date:%Y-%m-%d} {localized(self, 'name')}"

@@ -108,11 +108,23 @@ def _median_from_histogram(counts: dict[int, int]) -> float | None:
     return None  # pragma: no cover
 
 
+def _aware_first(first: datetime.date) -> datetime.datetime:
+    """Midnight of `first` in the authority's time zone: months are the authority's,
+    whatever time zone a user's screens are shown in, so that the live figures and
+    the roll-up (`contact.figures.month_of`) cut months at the same moment."""
+    from django.utils import timezone
+
+    return timezone.make_aware(
+        datetime.datetime(first.year, first.month, first.day),
+        timezone.get_default_timezone(),
+    )
+
+
 def _month_starts(months: int, now=None) -> list:
     """The first days of the last `months` months, oldest first (this month last)."""
     from django.utils import timezone
 
-    today = timezone.localdate(now)
+    today = timezone.localdate(now, timezone.get_default_timezone())
     year, month = today.year, today.month
     firsts = []
     for _i in range(months):
@@ -124,10 +136,9 @@ def _month_starts(months: int, now=None) -> list:
 
 
 def _month_start(months: int, now=None) -> datetime.datetime:
-    from django.utils import timezone
 
     first = _month_starts(months, now)[0]
-    return timezone.make_aware(datetime.datetime(first.year, first.month, 1))
+    return _aware_first(first)
 
 
 def _as_date(value):
@@ -136,17 +147,12 @@ def _as_date(value):
 
 def _month_bounds(months: int, now=None) -> list[tuple]:
     """(first day, aware start, aware end) of each of the last `months` months."""
-    from django.utils import timezone
 
     firsts = _month_starts(months, now)
     bounds = []
     for n, first in enumerate(firsts):
-        start = timezone.make_aware(datetime.datetime(first.year, first.month, 1))
-        if n + 1 < len(firsts):
-            nxt = firsts[n + 1]
-            end = timezone.make_aware(datetime.datetime(nxt.year, nxt.month, 1))
-        else:
-            end = None
+        start = _aware_first(first)
+        end = _aware_first(firsts[n + 1]) if n + 1 < len(firsts) else None
         bounds.append((first, start, end))
     return bounds
 
@@ -233,18 +239,80 @@ def contact_counts(user) -> dict:
     }
 
 
-def dashboard_figures(*, user, months: int = 12, now=None) -> dict:
-    """The contact-centre dashboard for what `user` may see: totals, by month, by topic,
-    kind and office, and the recurring problems (volume rising two months running).
+def _with_rates(row: dict) -> dict:
+    row["satisfaction"] = (
+        round(100 * row["satisfied"] / row["rated"]) if row["rated"] else None
+    )
+    return row
 
-    A fixed number of grouped queries, whatever the number of requests.
-    """
+
+def _shape_groups(rows: list[dict], field: str) -> list[dict]:
+    """Rates, bar lengths and a fixed order (most received first, then by key)."""
+    rows = [_with_rates(row) for row in rows]
+    rows.sort(key=lambda row: (-row["received"], row[field] is None, row[field] or 0))
+    top = max([row["received"] for row in rows] + [1])
+    for row in rows:
+        row["value"] = row[field]
+        row["share"] = round(100 * row["received"] / top)
+    return rows
+
+
+def _label_groups(groups: dict, rising_counts: dict) -> dict:
+    """Labels of topics, types and offices, and the recurring problems: topics and
+    offices whose volume rose in each of the last two months (m-2 < m-1 < m, this
+    month counted so far)."""
+    from institutes.bilingual import localized
+
+    from .models import ContactKind, Office, Topic
+
+    topics = {t.pk: t for t in Topic.objects.all()}
+    offices = {o.pk: o for o in Office.objects.all()}
+    by_topic = [
+        {**row, "label": str(topics[row["topic"]]) if row["topic"] else "—"}
+        for row in groups["topic"]
+    ]
+    by_kind = [
+        {**row, "label": ContactKind(row["kind"]).label} for row in groups["kind"]
+    ]
+    by_office = [
+        {
+            **row,
+            "label": localized(offices[row["office"]], "name")
+            if row["office"]
+            else "—",
+        }
+        for row in groups["office"]
+    ]
+    rising = []
+    for field, names in (("topic", topics), ("office", offices)):
+        for key in sorted(rising_counts[field]):
+            counts = rising_counts[field][key]
+            if counts[0] < counts[1] < counts[2]:
+                obj = names.get(key)
+                rising.append(
+                    {
+                        "dimension": field,
+                        "label": localized(obj, "name") if obj else "—",
+                        "counts": counts,
+                    }
+                )
+    return {
+        "by_topic": by_topic,
+        "by_kind": by_kind,
+        "by_office": by_office,
+        "rising": rising,
+    }
+
+
+def dashboard_figures_live(*, user, months: int = 12, now=None) -> dict:
+    """The dashboard's figures counted from the requests themselves: the reference
+    that `dashboard_figures` (read from the monthly roll-up) must equal, used by the
+    tests and the benchmark. A fixed number of grouped queries, but each reads every
+    request of the period: its cost grows with the table."""
     from django.db.models import Count, Q
     from django.utils import timezone
 
-    from institutes.bilingual import localized
-
-    from .models import OPEN_STATUSES, ContactKind, ContactRequest, Office, Topic
+    from .models import OPEN_STATUSES, ContactRequest
 
     now = now or timezone.now()
     qs = access.filter_for(ContactRequest.objects.all(), user, "view").order_by()
@@ -257,13 +325,6 @@ def dashboard_figures(*, user, months: int = 12, now=None) -> dict:
         "rated": Count("pk", filter=~Q(resolution="")),
         "satisfied": Count("pk", filter=Q(resolution="yes")),
     }
-
-    def _with_rates(row: dict) -> dict:
-        row["satisfaction"] = (
-            round(100 * row["satisfied"] / row["rated"]) if row["rated"] else None
-        )
-        return row
-
     totals = _with_rates(period.aggregate(**measures))
     by_month = contact_figures_by_month(months=months, queryset=qs, now=now)
     hours = (
@@ -272,68 +333,176 @@ def dashboard_figures(*, user, months: int = 12, now=None) -> dict:
         .annotate(n=Count("pk"))
         .values_list("hours_to_answer", "n")
     )
-    hist = dict(hours)
-    median = _median_from_histogram(hist)
+    median = _median_from_histogram(dict(hours))
     totals["median_days"] = round(median / 24, 1) if median is not None else None
-
-    def _grouped(field: str) -> list[dict]:
-        rows = [
-            _with_rates(row)
-            for row in period.values(field).annotate(**measures).order_by("-received")
-        ]
-        top = max([row["received"] for row in rows] + [1])
-        for row in rows:
-            row["value"] = row[field]
-            row["share"] = round(100 * row["received"] / top)
-        return rows
-
-    topics = {t.pk: t for t in Topic.objects.all()}
-    offices = {o.pk: o for o in Office.objects.all()}
-    by_topic = [
-        {**row, "label": str(topics[row["topic"]]) if row["topic"] else "—"}
-        for row in _grouped("topic")
-    ]
-    by_kind = [
-        {**row, "label": ContactKind(row["kind"]).label} for row in _grouped("kind")
-    ]
-    by_office = [
-        {
-            **row,
-            "label": localized(offices[row["office"]], "name")
-            if row["office"]
-            else "—",
-        }
-        for row in _grouped("office")
-    ]
-
-    # Recurring problems: topics and offices whose volume rose in each of the last two
-    # months (m-2 < m-1 < m, this month counted so far).
+    groups = {
+        field: _shape_groups(list(period.values(field).annotate(**measures)), field)
+        for field in ("topic", "kind", "office")
+    }
     recent = _month_bounds(3, now)
-    rising = []
-    for field, names in (("topic", topics), ("office", offices)):
+    rising_counts = {}
+    for field in ("topic", "office"):
         rows = (
             qs.filter(created_at__gte=recent[0][1], **{f"{field}__isnull": False})
             .values(field)
             .annotate(**_per_month("created_at", recent))
         )
-        for row in rows:
-            counts = [row["m0"], row["m1"], row["m2"]]
-            if counts[0] < counts[1] < counts[2]:
-                obj = names.get(row[field])
-                rising.append(
-                    {
-                        "dimension": field,
-                        "label": localized(obj, "name") if obj else "—",
-                        "counts": counts,
-                    }
-                )
+        rising_counts[field] = {
+            row[field]: [row["m0"], row["m1"], row["m2"]] for row in rows
+        }
     return {
         "totals": totals,
+        **_label_groups(groups, rising_counts),
         "by_month": by_month,
-        "by_topic": by_topic,
-        "by_kind": by_kind,
-        "by_office": by_office,
-        "rising": rising,
+        "since": start.date(),
+    }
+
+
+def _merge_into(merged: dict, histogram: dict) -> None:
+    """Add a stored histogram ({"hours": n}) into `merged`, keys left as stored."""
+    get = merged.get
+    for value, n in histogram.items():
+        merged[value] = get(value, 0) + n
+
+
+def _as_hours(merged: dict) -> dict[int, int]:
+    return {int(value): n for value, n in merged.items() if n}
+
+
+def _figures_by_month(figures: QuerySet, hours: QuerySet, bounds) -> list[dict]:
+    """Received, answered and the median hours per month, from the roll-up."""
+    from django.db.models import Sum
+
+    first_day = bounds[0][0]
+    received = dict(
+        figures.filter(month__gte=first_day)
+        .values_list("month")
+        .annotate(n=Sum("received"))
+        .values_list("month", "n")
+    )
+    histograms: dict = {}
+    for month, answered in hours.filter(month__gte=first_day).values_list(
+        "month", "answered_hours"
+    ):
+        _merge_into(histograms.setdefault(month, {}), answered)
+    result = []
+    for first, _start, _end in bounds:
+        histogram = _as_hours(histograms.get(first, {}))
+        median = _median_from_histogram(histogram)
+        result.append(
+            {
+                "month": first,
+                "received": received.get(first) or 0,
+                "answered": sum(histogram.values()),
+                "median_hours": median,
+                "median_days": round(median / 24, 1) if median is not None else None,
+            }
+        )
+    return result
+
+
+def contact_figures_public(*, months: int = 12, now=None) -> list[dict]:
+    """Per month (oldest first), for the public figures page: received, answered,
+    median hours to answer, over every request, from the monthly roll-up (two small
+    queries at any volume). Equal to `contact_figures_by_month()`."""
+    from .models import ContactMonthFigure, ContactMonthHours
+
+    return _figures_by_month(
+        ContactMonthFigure.objects.order_by(),
+        ContactMonthHours.objects.order_by(),
+        _month_bounds(months, now),
+    )
+
+
+def dashboard_figures(*, user, months: int = 12, now=None) -> dict:
+    """The contact-centre dashboard for what `user` may see: totals, by month, by topic,
+    kind and office, and the recurring problems (volume rising two months running).
+
+    Read from the monthly roll-up (`ContactMonthFigure`, `ContactMonthHours`, kept by
+    the services; `contact.figures`), scoped like the requests; only "overdue", which
+    depends on the clock, is counted live over the open requests. A fixed number of
+    queries whose cost follows months × offices × topics × types, not the number of
+    requests; the figures equal `dashboard_figures_live`.
+    """
+    from django.db.models import Count, Sum
+    from django.utils import timezone
+
+    from .models import (
+        OPEN_STATUSES,
+        ContactMonthFigure,
+        ContactMonthHours,
+        ContactRequest,
+    )
+
+    now = now or timezone.now()
+    bounds = _month_bounds(months, now)
+    start = bounds[0][1]
+    first_day = bounds[0][0]
+    figures = access.filter_for(ContactMonthFigure.objects.all(), user, "view")
+    figures = figures.order_by()
+    hours = access.filter_for(ContactMonthHours.objects.all(), user, "view").order_by()
+    period = figures.filter(month__gte=first_day)
+    sums = {
+        "received": Sum("received"),
+        "answered": Sum("answered"),
+        "rated": Sum("rated"),
+        "satisfied": Sum("satisfied"),
+    }
+    overdue_rows = list(
+        access.filter_for(ContactRequest.objects.all(), user, "view")
+        .order_by()
+        .filter(created_at__gte=start, status__in=OPEN_STATUSES, due_at__lt=now)
+        .values("topic", "kind", "office")
+        .annotate(n=Count("pk"))
+    )
+
+    def overdue_by(field: str) -> dict:
+        counted: dict = {}
+        for row in overdue_rows:
+            counted[row[field]] = counted.get(row[field], 0) + row["n"]
+        return counted
+
+    def _int(row: dict) -> dict:
+        return {
+            key: (value or 0) if key in sums else value for key, value in row.items()
+        }
+
+    totals = _int(period.aggregate(**sums))
+    totals["overdue"] = sum(row["n"] for row in overdue_rows)
+    totals = _with_rates(totals)
+    received_hist: dict = {}
+    for histogram in hours.filter(month__gte=first_day).values_list(
+        "received_hours", flat=True
+    ):
+        _merge_into(received_hist, histogram)
+    median = _median_from_histogram(_as_hours(received_hist))
+    totals["median_days"] = round(median / 24, 1) if median is not None else None
+    groups = {}
+    for field in ("topic", "kind", "office"):
+        overdue = overdue_by(field)
+        rows = [
+            {**_int(row), "overdue": overdue.get(row[field], 0)}
+            for row in period.values(field).annotate(**sums)
+            if row["received"]
+        ]
+        groups[field] = _shape_groups(rows, field)
+    recent = [first for first, _s, _e in _month_bounds(3, now)]
+    rising_counts = {}
+    for field in ("topic", "office"):
+        counted: dict = {}
+        rows = (
+            figures.filter(month__gte=recent[0], **{f"{field}__isnull": False})
+            .values_list(field, "month")
+            .annotate(n=Sum("received"))
+        )
+        for key, month, n in rows:
+            if month in recent:
+                counted.setdefault(key, [0, 0, 0])[recent.index(month)] += n
+        rising_counts[field] = counted
+    return {
+        "totals": totals,
+        **_label_groups(groups, rising_counts),
+        "by_month": _figures_by_month(figures, hours, bounds),
         "since": start.date(),
     }
 

@@ -24,6 +24,7 @@ from institutes.plain_text import hidden_characters_problem
 from notifications.models import Channel, Notification
 from notifications.services import Recipient, notification_send
 
+from .figures import figures_track, footprint
 from .models import (
     DONE_STATUSES,
     OPEN_STATUSES,
@@ -36,10 +37,12 @@ from .models import (
     Office,
     OfficeKind,
     OfficeMember,
+    PublicHoliday,
     Resolution,
     Topic,
 )
 from .selectors import phone_digits
+from .working_time import add_working_time
 
 # No 0/O, 1/I/L: the requester may read the reference over the phone.
 _REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -173,13 +176,14 @@ def office_for_request(
 
 def due_for(*, kind: str, topic: Topic | None, start: datetime.datetime):
     """The deadline of a request received at `start`: its topic's target time, else the
-    kind's (`CONTACT_TARGET_DAYS`), counted in calendar days."""
+    kind's (`CONTACT_TARGET_DAYS`), counted in working days of the offices' week,
+    skipping public holidays (`contact.working_time`)."""
     if topic is not None:
         days = topic.target_days
     else:
         targets = {**DEFAULT_KIND_TARGET_DAYS, **_setting("CONTACT_TARGET_DAYS", {})}
         days = targets.get(kind, 7)
-    return start + datetime.timedelta(days=days)
+    return add_working_time(start, days=days)
 
 
 # --- Telling people ------------------------------------------------------------------
@@ -365,6 +369,7 @@ def contact_request_submit(
         kind=kind, topic=topic, start=contact_request.created_at
     )
     contact_request.save(update_fields=["office", "status", "due_at", "updated_at"])
+    figures_track(None, contact_request)
     _event(contact_request, EventKind.ROUTED, office=office, internal=True)
     _tell_requester(contact_request, "received")
     _tell_office(office, "assigned", contact_request)
@@ -399,6 +404,7 @@ def contact_request_route(
     office sees it at once and is told."""
     _check_can_handle(actor, contact_request)
     locked = _lock(contact_request)
+    before = footprint(locked)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(
@@ -419,6 +425,7 @@ def contact_request_route(
     locked.status = ContactStatus.ASSIGNED
     locked.full_clean()
     locked.save()
+    figures_track(before, locked)
     _event(
         locked, EventKind.ROUTED, actor=actor, office=office, note=reason, internal=True
     )
@@ -433,6 +440,7 @@ def contact_request_assign(
     """Give the request to one person of its office (or take it back: `None`)."""
     _check_can_handle(actor, contact_request)
     locked = _lock(contact_request)
+    before = footprint(locked)
     if assignee is not None and not access.can(assignee, "change", locked):
         raise ValidationError(
             {"assigned_to": _("This person does not work in the request's office.")}
@@ -443,6 +451,7 @@ def contact_request_assign(
     if locked.status == ContactStatus.NEW:
         locked.status = ContactStatus.ASSIGNED
     locked.save()
+    figures_track(before, locked)
     _event(locked, EventKind.ASSIGNED, actor=actor, assigned_to=assignee, internal=True)
     if assignee is not None and assignee.email and assignee != actor:
         notification_send(
@@ -471,6 +480,7 @@ def contact_request_set_status(
     told of the changes that concern them, with the note when it is for them."""
     _check_can_handle(actor, contact_request)
     locked = _lock(contact_request)
+    before = footprint(locked)
     note = (note or "").strip()
     allowed = STAFF_TRANSITIONS.get(locked.status, set())
     if status not in allowed:
@@ -496,6 +506,7 @@ def contact_request_set_status(
         locked.closed_at = timezone.now()
     locked.full_clean()
     locked.save()
+    figures_track(before, locked)
     told = status in TOLD_STATUSES
     _event(locked, EventKind.STATUS, actor=actor, note=note, internal=not told)
     if told:
@@ -511,6 +522,7 @@ def contact_request_answer(
     one-question rating."""
     _check_can_handle(actor, contact_request)
     locked = _lock(contact_request)
+    before = footprint(locked)
     answer = (answer or "").strip()
     if not answer:
         raise ValidationError({"answer": _("Write the answer before sending it.")})
@@ -525,6 +537,7 @@ def contact_request_answer(
     )
     locked.full_clean()
     locked.save()
+    figures_track(before, locked)
     _event(locked, EventKind.ANSWER, actor=actor, answer=answer)
     _tell_requester(locked, "answered")
     return _refresh(contact_request, locked)
@@ -554,10 +567,12 @@ def contact_request_merge(
     if duplicate.pk == original.pk or original.merged_into_id:
         raise ValidationError(_("Choose another request to merge into."))
     locked = _lock(duplicate)
+    before = footprint(locked)
     locked.merged_into = original
     locked.status = ContactStatus.CLOSED
     locked.closed_at = timezone.now()
     locked.save()
+    figures_track(before, locked)
     _event(
         locked,
         EventKind.MERGED,
@@ -592,6 +607,7 @@ def contact_request_reopen(
     """The requester says the answer did not settle it, within `CONTACT_REOPEN_DAYS`
     of the answer; the office is told and a new deadline runs."""
     locked = _lock(contact_request)
+    before = footprint(locked)
     reason = (reason or "").strip()
     if not may_reopen(locked):
         raise ValidationError(
@@ -610,6 +626,7 @@ def contact_request_reopen(
     locked.escalation_level = 0
     locked.escalated_at = None
     locked.save()
+    figures_track(before, locked)
     _event(locked, EventKind.REOPENED, note=reason)
     _tell_office(locked.office, "reopened", locked, reason=reason)
     return _refresh(contact_request, locked)
@@ -621,6 +638,7 @@ def contact_request_rate(
 ) -> ContactRequest:
     """The requester's one answer: did the reply resolve the issue? (once)."""
     locked = _lock(contact_request)
+    before = footprint(locked)
     if resolution not in Resolution.values:
         raise ValidationError({"resolution": _("Choose one of the answers.")})
     if not locked.answered_at:
@@ -631,6 +649,7 @@ def contact_request_rate(
     locked.rated_at = timezone.now()
     locked.full_clean()
     locked.save()
+    figures_track(before, locked)
     _event(locked, EventKind.RATED, note=Resolution(resolution).label)
     return _refresh(contact_request, locked)
 
@@ -638,16 +657,19 @@ def contact_request_rate(
 # --- Deadlines, escalation, digest, retention ----------------------------------------
 
 
-def escalate_to_authority_after() -> datetime.timedelta:
-    return datetime.timedelta(days=_setting("CONTACT_ESCALATE_AUTHORITY_AFTER_DAYS", 2))
+def escalate_to_authority_after() -> int:
+    """Working days between the head's escalation (the deadline) and the authority's."""
+    return _setting("CONTACT_ESCALATE_AUTHORITY_AFTER_DAYS", 2)
 
 
 def contact_requests_escalate(*, now: datetime.datetime | None = None) -> int:
     """Escalate overdue open requests: to the office's head when the deadline passes,
-    then to the authority's office `CONTACT_ESCALATE_AUTHORITY_AFTER_DAYS` later.
+    then to the authority's office `CONTACT_ESCALATE_AUTHORITY_AFTER_DAYS` working
+    days later.
     Each step happens once per request (its level is kept). Returns the steps taken."""
     now = now or timezone.now()
     steps = 0
+    holidays = frozenset(PublicHoliday.objects.values_list("date", flat=True))
     overdue = ContactRequest.objects.filter(
         status__in=OPEN_STATUSES, due_at__lt=now, escalation_level__lt=2
     ).values_list("pk", flat=True)
@@ -658,7 +680,9 @@ def contact_requests_escalate(*, now: datetime.datetime | None = None) -> int:
                 continue
             if locked.escalation_level == 0:
                 level, target = 1, locked.office
-            elif now - locked.due_at >= escalate_to_authority_after():
+            elif now >= add_working_time(
+                locked.due_at, days=escalate_to_authority_after(), holidays=holidays
+            ):
                 level, target = 2, authority_office()
             else:
                 continue

@@ -28,3 +28,11 @@ def anonymise_old_requests() -> int:
     from .services import contact_requests_anonymise
 
     return contact_requests_anonymise()
+
+
+@task()
+def rebuild_figures() -> dict:
+    """Recompute the monthly figures from the requests (after bulk writes)."""
+    from .figures import figures_rebuild
+
+    return figures_rebuild()

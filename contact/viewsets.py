@@ -23,6 +23,7 @@ from .models import (
     ContactStatus,
     Office,
     OfficeMember,
+    PublicHoliday,
     Topic,
 )
 from .selectors import CONTACT_FIELDS, mask, may_see_contacts
@@ -222,11 +223,29 @@ class TopicViewSet(ScopedModelViewSet):
         return Topic.objects.select_related("default_office")
 
 
+class PublicHolidayViewSet(ScopedModelViewSet):
+    name = "contact_public_holidays"
+    model = PublicHoliday
+    icon = "date"
+    menu_label = _("Public holidays")
+    menu_order = 330
+    list_display = ["date", "name_ar", "name_en"]
+    list_export = ["date", "name_ar", "name_en"]
+    search_fields = ["name_ar", "name_en"]
+    form_fields = ["date", "name_ar", "name_en"]
+
+
 class ContactCentreGroup(ViewSetGroup):
     menu_label = _("Contact centre")
     menu_icon = "mail"
     menu_order = 600
-    items = (ContactRequestViewSet, OfficeViewSet, OfficeMemberViewSet, TopicViewSet)
+    items = (
+        ContactRequestViewSet,
+        OfficeViewSet,
+        OfficeMemberViewSet,
+        TopicViewSet,
+        PublicHolidayViewSet,
+    )
 
 
 def viewsets():

@@ -286,6 +286,14 @@ CONTACT_ESCALATE_AUTHORITY_AFTER_DAYS = int(
 )
 CONTACT_REOPEN_DAYS = int(os.environ.get("CONTACT_REOPEN_DAYS", "14"))
 CONTACT_RETENTION_DAYS = int(os.environ.get("CONTACT_RETENTION_DAYS", "730"))
+# The offices' working week: targets and escalation count these hours only, skipping
+# the public holidays kept under Contact centre → Public holidays. Egypt and Oman both
+# work Sunday to Thursday (docs/contact-centre.md, "Deadlines in working time").
+CONTACT_WORKING_WEEK = {
+    "days": ["sun", "mon", "tue", "wed", "thu"],
+    "opens": os.environ.get("CONTACT_WORKING_OPENS", "08:00"),
+    "closes": os.environ.get("CONTACT_WORKING_CLOSES", "15:00"),
+}
 
 # --- Wagtail ---------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "معاهد التمريض الفنية — Technical Nursing Institutes"

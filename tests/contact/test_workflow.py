@@ -18,6 +18,7 @@ from contact.services import (
     contact_request_submit,
     contact_requests_escalate,
 )
+from contact.working_time import add_working_time
 from notifications import sms
 from notifications.models import DeliveryStatus, Notification
 
@@ -56,7 +57,8 @@ def test_agent_logs_a_call_that_reaches_the_office_with_a_deadline(
     assert request.channel == ContactChannel.PHONE and request.taken_by == desk.agent
     assert request.office == desk.office_a
     assert request.status == ContactStatus.ASSIGNED
-    assert request.due_at - request.created_at == datetime.timedelta(days=5)
+    assert request.due_at == add_working_time(request.created_at, days=5)
+    assert request.due_at - request.created_at >= datetime.timedelta(days=5)
     # The caller gets the reference by SMS; the office's head learns of it by e-mail.
     assert [m["to"] for m in sms.outbox] == ["0100 555 1234"]
     assert request.reference in sms.outbox[0]["text"]
@@ -173,7 +175,7 @@ def test_an_overdue_request_escalates_to_the_head_then_the_authority(world, desk
     assert list(queued.values_list("address", flat=True)) == ["head.a@health.example"]
     # Once only per level; the authority after two more days.
     assert contact_requests_escalate(now=after) == 0
-    later = request.due_at + datetime.timedelta(days=2, hours=1)
+    later = add_working_time(request.due_at, days=2) + datetime.timedelta(minutes=1)
     assert contact_requests_escalate(now=later) == 1
     request.refresh_from_db()
     assert request.escalation_level == 2

@@ -1,9 +1,12 @@
-"""E-mail reminders for training falling due, at most once per person, topic and date.
+"""Reminders for training falling due, at most once per person, topic and date.
 
 A reminder is claimed by inserting its `ReminderLog` row (unique on staff, topic and
-due date) in the same transaction that sends the e-mail: a second run, or a second
-worker running at the same time, finds the row taken and sends nothing. If sending
-fails the claim is rolled back and the next run tries again.
+due date) in the same transaction that queues the messages through the notification
+layer (`notifications.services.notification_send`): the person by e-mail and SMS
+(whichever they have), their manager a copy by e-mail. A second run, or a second worker
+running at the same time, finds the row taken and queues nothing. Each message is a
+`Notification` (Settings → Messages sent), delivered after the transaction commits
+and retried by the notification layer when the mail server or SMS provider fails.
 """
 
 from __future__ import annotations
@@ -12,11 +15,9 @@ import datetime
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from .models import ReminderLog, StaffTopicStatus
 
@@ -36,62 +37,87 @@ def reminders_due(*, today: datetime.date, days: int):
             valid_until__gte=today, valid_until__lte=until, staff__is_active=True
         )
         .exclude(Exists(already))
-        .select_related("staff__person", "staff__manager__person", "topic")
+        .select_related(
+            "staff__person", "staff__hospital", "staff__manager__person", "topic"
+        )
         .order_by("staff_id", "valid_until")
     )
+
+
+def _recipients(staff) -> list:
+    """The person (e-mail and SMS) and a copy to their manager (e-mail)."""
+    from notifications.models import Channel
+    from notifications.services import Recipient
+
+    found = [
+        Recipient(
+            name=staff.name,
+            email=staff.email or staff.person.email,
+            phone=staff.phone,
+            language=settings.LANGUAGE_CODE,
+            channels=(Channel.EMAIL, Channel.SMS),
+        )
+    ]
+    if staff.manager_id:
+        manager = staff.manager
+        found.append(
+            Recipient(
+                name=manager.name,
+                email=manager.email or manager.person.email,
+                language=settings.LANGUAGE_CODE,
+                channels=(Channel.EMAIL,),
+            )
+        )
+    return [recipient for recipient in found if recipient.addresses()]
 
 
 def reminders_send(
     *, today: datetime.date | None = None, days: int = DEFAULT_REMINDER_DAYS
 ) -> int:
-    """E-mail each person with training due within `days` (and their manager).
+    """Remind each person with training due within `days` (and their manager).
 
-    Returns the number of e-mails sent. Safe to run as often as you like.
+    Returns the number of people reminded. Safe to run as often as you like: a due
+    date is reminded once; delivery is retried by the notification layer.
     """
+    from notifications.services import notification_send
+
     today = today or timezone.localdate()
     by_staff = defaultdict(list)
     for row in reminders_due(today=today, days=days):
         by_staff[row.staff_id].append(row)
-    sent = 0
+    reminded = 0
     for rows in by_staff.values():
         staff = rows[0].staff
-        to = [e for e in {staff.email or staff.person.email} if e]
-        cc = []
-        if staff.manager_id:
-            manager_email = staff.manager.email or staff.manager.person.email
-            if manager_email:
-                cc.append(manager_email)
-        if not to and not cc:
+        recipients = _recipients(staff)
+        if not recipients:
             continue
-        try:
-            with transaction.atomic():
-                claimed = []
-                for row in rows:
-                    try:
-                        with transaction.atomic():
-                            ReminderLog.objects.create(
-                                staff_id=row.staff_id,
-                                topic_id=row.topic_id,
-                                due_date=row.valid_until,
-                                recipients=", ".join(to + cc)[:500],
-                            )
-                        claimed.append(row)
-                    except IntegrityError:
-                        continue  # another run reminded this one already
-                if not claimed:
-                    continue
-                _send(staff, claimed, to or cc, cc if to else [])
-                sent += 1
-        except OSError:
-            continue  # mail server unreachable: nothing is logged, next run retries
-    return sent
-
-
-def _send(staff, rows, to, cc) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {"staff": staff, "rows": rows}
-        subject = render_to_string(
-            "training/staff/email/reminder_subject.txt", context
-        ).strip()
-        body = render_to_string("training/staff/email/reminder_body.txt", context)
-    EmailMessage(subject=subject, body=body, to=to, cc=cc).send()
+        addresses = ", ".join(
+            address for r in recipients for _channel, address in r.addresses()
+        )
+        with transaction.atomic():
+            claimed = []
+            for row in rows:
+                try:
+                    with transaction.atomic():
+                        ReminderLog.objects.create(
+                            staff_id=row.staff_id,
+                            topic_id=row.topic_id,
+                            due_date=row.valid_until,
+                            recipients=addresses[:500],
+                        )
+                    claimed.append(row)
+                except IntegrityError:
+                    continue  # another run reminded this one already
+            if not claimed:
+                continue
+            for recipient in recipients:
+                notification_send(
+                    template="training/reminder",
+                    recipient=recipient,
+                    context={"staff": staff, "rows": claimed},
+                    about=staff,
+                    about_label=staff.employee_number or str(staff),
+                    hospital=staff.hospital,
+                )
+            reminded += 1
+    return reminded

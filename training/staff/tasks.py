@@ -1,7 +1,7 @@
 """Background work of staff training (django-tasks): recomputation, messages, reminders.
 
-Cancellations and waitlist promotions go through the notification layer
-(`notifications`: e-mail and SMS, queued, retried, recorded).
+Cancellations, waitlist promotions and due-training reminders go through the
+notification layer (`notifications`: e-mail and SMS, queued, retried, recorded).
 
 Reminders run daily. Either schedule the management command with cron
 (`manage.py send_training_reminders`, see docs/training.md), or enqueue
@@ -92,7 +92,8 @@ def notify_waitlist_promoted(registration_ids: list[int]) -> int:
 
 @task()
 def send_training_reminders(days: int = 30, reschedule: bool = False) -> int:
-    """E-mail people whose training falls due within `days`; optionally run again
+    """Remind people whose training falls due within `days` (through the
+    notification layer: e-mail and SMS, recorded and retried); optionally run again
     tomorrow morning."""
     from .reminders import reminders_send
 
