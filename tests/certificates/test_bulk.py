@@ -318,7 +318,10 @@ def test_a_bulk_run_shows_progress_before_it_ends(world, graduates, monkeypatch)
 
     def render_job(batch):
         seen.append(
-            (len(batch["doc_ids"]), BulkJob.objects.values_list("done", flat=True).get())
+            (
+                len(batch["doc_ids"]),
+                BulkJob.objects.values_list("done", flat=True).get(),
+            )
         )
         return original(batch)
 
