@@ -21,8 +21,8 @@ import multiprocessing
 import os
 import re
 import zipfile
-from collections import defaultdict
-from collections.abc import Callable
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
@@ -65,6 +65,10 @@ CHUNK_SIZE = 100
 # Fewer documents than this per core are rendered in this process: starting a worker
 # (~0.5 s) costs more than rendering them.
 MIN_CHUNK = 20
+# Runs of more documents than this render their first document alone, so the run's
+# progress moves within its first seconds (worker start-up plus one layout) instead
+# of after a whole chunk; the extra chunk costs one parsing set-up.
+FIRST_ALONE_FROM = MIN_CHUNK
 
 
 @dataclass
@@ -87,43 +91,70 @@ def _message(exc: Exception) -> str:
     return str(exc) or type(exc).__name__
 
 
+def _chunk_sizes(total: int, chunk_size: int) -> list[int]:
+    """How many documents each chunk takes: the first alone in longer runs."""
+    sizes = []
+    if total > FIRST_ALONE_FROM and total > 1:
+        sizes.append(1)
+        total -= 1
+    while total > 0:
+        sizes.append(min(chunk_size, total))
+        total -= sizes[-1]
+    return sizes
+
+
 def _render_chunks(
-    chunks: list[list[PreparedDocument]],
+    chunks: Iterable[list[PreparedDocument]],
     *,
+    count: int,
     processes: int,
     on_chunk: Callable[[list[PreparedDocument], BatchResult | None, str], None],
 ) -> None:
-    """Render each chunk (in worker processes when there is more than one)."""
-    if processes > 1 and len(chunks) > 1:
+    """Render each of the `count` chunks (in worker processes when more than one).
+
+    `chunks` may be a generator: each chunk is prepared just before it is submitted,
+    and the chunks that have come back are handed to `on_chunk` (in order) between
+    submissions, so progress is reported while the later chunks are still prepared.
+    """
+    if processes > 1 and count > 1:
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(
-            max_workers=min(processes, len(chunks)),
+            max_workers=min(processes, count),
             mp_context=context,
             initializer=init_worker,
             initargs=(allowed_roots(),),
         ) as pool:
             # Each chunk is submitted as soon as its HTML is built, so the workers
             # start while the parent is still rendering the next chunks' templates.
-            submitted = []
+            pending: deque = deque()
+
+            def collect(*, wait: bool) -> None:
+                while pending:
+                    chunk, job, future = pending[0]
+                    if job is not None and not wait and not future.done():
+                        return
+                    pending.popleft()
+                    if job is None:
+                        on_chunk(chunk, None, future)
+                        continue
+                    try:
+                        answer = future.result(timeout=job["seconds"] + 60)
+                    except Exception as exc:  # noqa: BLE001 - the chunk is retried alone
+                        answer = {"ok": False, "error": _message(exc)}
+                    if answer["ok"]:
+                        on_chunk(chunk, answer["result"], "")
+                    else:
+                        on_chunk(chunk, None, answer["error"])
+
             for chunk in chunks:
                 try:
                     job = build_batch(chunk, combined=True)
                 except Exception as exc:  # noqa: BLE001 - the chunk is retried alone
-                    submitted.append((chunk, None, _message(exc)))
-                    continue
-                submitted.append((chunk, job, pool.submit(render_in_worker, job)))
-            for chunk, job, future in submitted:
-                if job is None:
-                    on_chunk(chunk, None, future)
-                    continue
-                try:
-                    answer = future.result(timeout=job["seconds"] + 60)
-                except Exception as exc:  # noqa: BLE001 - the chunk is retried alone
-                    answer = {"ok": False, "error": _message(exc)}
-                if answer["ok"]:
-                    on_chunk(chunk, answer["result"], "")
+                    pending.append((chunk, None, _message(exc)))
                 else:
-                    on_chunk(chunk, None, answer["error"])
+                    pending.append((chunk, job, pool.submit(render_in_worker, job)))
+                collect(wait=False)
+            collect(wait=True)
         return
     for chunk in chunks:
         try:
@@ -268,28 +299,33 @@ def documents_issue_many(
     by_issuer = defaultdict(list)
     for achievement in todo:
         by_issuer[kind.issuer(achievement)].append(achievement)
-    prepared: list[PreparedDocument] = []
+    # Serials are reserved now, per issuer in one statement; each document is
+    # prepared (context, QR code, HTML) only when its chunk is about to be rendered.
+    planned = []
     for issuer, group in by_issuer.items():
         first = serials_allocate(issuer=issuer, year=today.year, count=len(group))
         logo = logo_uri(issuer)
         for offset, achievement in enumerate(group):
-            try:
-                prepared.append(
-                    document_prepare(
-                        kind=kind,
-                        achievement=achievement,
-                        language=language,
-                        digits=digits,
-                        issued_on=today,
-                        serial_number=first + offset,
-                        logo=logo,
-                    )
-                )
-            except Exception as exc:  # noqa: BLE001 - reported by name
-                outcome.failures.append(
-                    {"name": _holder_name(kind, achievement), "error": _message(exc)}
-                )
-                progress(1)
+            planned.append((achievement, first + offset, logo))
+
+    def prepare(item) -> PreparedDocument | None:
+        achievement, serial_number, logo = item
+        try:
+            return document_prepare(
+                kind=kind,
+                achievement=achievement,
+                language=language,
+                digits=digits,
+                issued_on=today,
+                serial_number=serial_number,
+                logo=logo,
+            )
+        except Exception as exc:  # noqa: BLE001 - reported by name
+            outcome.failures.append(
+                {"name": _holder_name(kind, achievement), "error": _message(exc)}
+            )
+            progress(1)
+            return None
 
     combined = _CombinedPdf()
     zip_entries: list[tuple[str, bytes]] = []
@@ -342,10 +378,20 @@ def documents_issue_many(
     else:
         # Middle-sized runs are split so that every core gets a share.
         chunk_size = chunk_size or max(
-            MIN_CHUNK, min(CHUNK_SIZE, math.ceil(len(prepared) / processes))
+            MIN_CHUNK, min(CHUNK_SIZE, math.ceil(len(planned) / processes))
         )
-    chunks = [prepared[i : i + chunk_size] for i in range(0, len(prepared), chunk_size)]
-    _render_chunks(chunks, processes=processes, on_chunk=on_chunk)
+    sizes = _chunk_sizes(len(planned), chunk_size)
+
+    def chunks():
+        start = 0
+        for size in sizes:
+            chunk = [prepare(item) for item in planned[start : start + size]]
+            start += size
+            chunk = [doc for doc in chunk if doc is not None]
+            if chunk:
+                yield chunk
+
+    _render_chunks(chunks(), count=len(sizes), processes=processes, on_chunk=on_chunk)
 
     for doc in outcome.existing:
         with doc.pdf.open("rb") as fh:

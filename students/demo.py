@@ -11,6 +11,7 @@ Idempotent: nothing is done if the demo institutes already have cohorts.
 
 import csv
 import datetime
+from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
@@ -122,16 +123,27 @@ def _enter_results(rng, cohort, year, abilities, by, only=None):
 
 def _resit_carried(cohort, year, by):
     """Students promoted with failed courses pass them at the resit of the next year."""
+    promoted = list(
+        Enrolment.objects.filter(cohort=cohort, academic_year=year, outcome="promoted")
+    )
+    # Read at once for the cohort (one enrolment per student and year).
+    next_of = {
+        e.student_id: e
+        for e in Enrolment.objects.filter(
+            student_id__in=[e.student_id for e in promoted], academic_year=year + 1
+        )
+    }
+    failed = defaultdict(list)
+    for result in CourseResult.objects.filter(
+        enrolment__in=promoted, passed=False
+    ).select_related("course"):
+        failed[result.enrolment_id].append(result)
     rows = []
-    for enrolment in Enrolment.objects.filter(
-        cohort=cohort, academic_year=year, outcome="promoted"
-    ):
-        nxt = Enrolment.objects.filter(
-            student_id=enrolment.student_id, academic_year=year + 1
-        ).first()
+    for enrolment in promoted:
+        nxt = next_of.get(enrolment.student_id)
         if nxt is None:
             continue
-        for result in enrolment.results.filter(passed=False).select_related("course"):
+        for result in failed[enrolment.pk]:
             course = result.course
             rows.append(
                 CourseResult(

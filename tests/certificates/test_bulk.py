@@ -295,3 +295,50 @@ def test_training_certificates_are_started_by_trainers_not_institute_admins(worl
     with pytest.raises(PermissionDenied):
         start(world.a.admin)
     assert start(world.a.trainer).started_by == world.a.trainer
+
+
+def test_a_bulk_run_shows_progress_before_it_ends(world, graduates, monkeypatch):
+    """The first document of a longer run is rendered alone and counted as done
+    before the rest of the run is rendered (the progress bar moves early)."""
+    import certificates.bulk as bulk
+
+    monkeypatch.setattr(bulk, "FIRST_ALONE_FROM", 2)
+    monkeypatch.setattr(bulk, "_processes", lambda: 1)
+    job = bulk.bulk_job_start(
+        user=world.a.admin,
+        kind_code=GRADUATION_CERTIFICATE,
+        selection="cohort",
+        params={"cohort": graduates[0].cohort_id},
+        language="ar-en",
+        digits="arab",
+        description="progress",
+    )
+    seen = []
+    original = bulk.render_job
+
+    def render_job(batch):
+        seen.append(
+            (
+                len(batch["doc_ids"]),
+                BulkJob.objects.values_list("done", flat=True).get(),
+            )
+        )
+        return original(batch)
+
+    monkeypatch.setattr(bulk, "render_job", render_job)
+    bulk.bulk_job_run(job.pk)
+
+    # (documents in the chunk, documents the job said were done when it started)
+    assert seen == [(1, 0), (3, 1)]
+    job.refresh_from_db()
+    assert job.status == "done" and job.done == 4 and job.issued_count == 4
+
+
+def test_only_longer_runs_render_their_first_document_alone(monkeypatch):
+    import certificates.bulk as bulk
+
+    monkeypatch.setattr(bulk, "FIRST_ALONE_FROM", 20)
+    assert bulk._chunk_sizes(20, 20) == [20]
+    assert bulk._chunk_sizes(21, 20) == [1, 20]
+    assert bulk._chunk_sizes(1000, 100) == [1, *[100] * 9, 99]
+    assert bulk._chunk_sizes(0, 20) == []
