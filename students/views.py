@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from curriculum.models import Course
 from institutes import access
+from institutes.listing import OperationalListView
 
 from . import services
 from .exports import spreadsheet_response
@@ -31,6 +32,11 @@ from .models import (
     academic_year_label,
 )
 from .selectors import cohort_roster, current_academic_year, results_sheet_enrolments
+from .tables import (
+    CohortRosterTable,
+    RolloverPreviewTable,
+    StudentImportPreviewTable,
+)
 
 # --- Lifecycle actions on the student page ----------------------------------------
 
@@ -129,8 +135,6 @@ def student_action(request, pk: int, action: str):
 
 def roster_context(request, cohort: Cohort) -> dict:
     """What the roster template needs (a fixed number of queries whatever the size)."""
-    from .tables import CohortRosterTable
-
     students = cohort_roster(cohort)
     table = CohortRosterTable(students, request=request)
     year = current_academic_year(cohort)
@@ -162,34 +166,14 @@ def roster_context(request, cohort: Cohort) -> dict:
 
 
 def roster_export(cohort: Cohort, fmt: str):
+    """The roster as a file: the roster table's own download columns."""
     students = cohort_roster(cohort).select_related("person")
-    headers = [
-        _("Student number"),
-        _("Full name (Arabic)"),
-        _("Full name (Latin)"),
-        _("National ID"),
-        _("Sex"),
-        _("Year of study"),
-        _("Status"),
-        _("Guardian's phone"),
-    ]
-    rows = (
-        [
-            s.student_number,
-            s.person.name_ar,
-            s.person.name_en,
-            s.person.national_id,
-            s.person.get_sex_display(),
-            s.year_of_study or "",
-            s.get_status_display(),
-            s.guardian_phone,
-        ]
-        for s in students
-    )
+    values = iter(CohortRosterTable(students).as_values())
+    headers = next(values)
     return spreadsheet_response(
         filename=f"roster-{cohort.institute.code}-{cohort.intake_year}",
         headers=headers,
-        rows=rows,
+        rows=values,
         fmt=fmt,
     )
 
@@ -347,17 +331,69 @@ def _pass_label(passed) -> str:
 # --- Year rollover -------------------------------------------------------------------------
 
 
-def rollover(request, cohort_pk: int):
-    """Preview the year-end rollover of a cohort, then confirm it (POST)."""
-    cohort = _cohort_for(request, cohort_pk, "change")
-    try:
-        year = int(request.GET.get("year") or request.POST.get("year") or 0)
-    except ValueError:
-        year = 0
-    year = year or current_academic_year(cohort)
-    if request.method == "POST":
+class RolloverView(OperationalListView):
+    """Preview the year-end rollover of a cohort (a table, downloadable), then
+    confirm it (POST)."""
+
+    table_class = RolloverPreviewTable
+    template_name = "students/rollover.html"
+    header_icon = "user"
+    # The whole cohort on one page: the confirmation applies to every line.
+    per_page = 1000
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.cohort = None
+        self.year = 0
+
+    def check_access(self, request) -> None:
+        super().check_access(request)
+        self.cohort = _cohort_for(request, self.kwargs["cohort_pk"], "change")
+        try:
+            year = int(request.GET.get("year") or request.POST.get("year") or 0)
+        except ValueError:
+            year = 0
+        self.year = year or current_academic_year(self.cohort)
+        self.page_title = _("Year-end rollover: %(cohort)s") % {"cohort": self.cohort}
+
+    def get_queryset(self):
+        return services.rollover_preview(cohort=self.cohort, academic_year=self.year)
+
+    def get_context_data(self, **context) -> dict:
+        lines = context["table"].data.data
+        totals: dict[str, int] = {}
+        for line in lines:
+            totals[line.decision] = totals.get(line.decision, 0) + 1
+        return {
+            **context,
+            "cohort": self.cohort,
+            "year": self.year,
+            "year_label": academic_year_label(self.year),
+            "next_year_label": academic_year_label(self.year + 1),
+            "totals": [
+                (services.DECISION_LABELS[d], n) for d, n in sorted(totals.items())
+            ],
+            "can_confirm": any(
+                line.decision != services.Decision.BLOCKED for line in lines
+            ),
+        }
+
+    def export(self, table, fmt: str):
+        values = iter(table.as_values())
+        headers = next(values)
+        cohort = self.cohort
+        return spreadsheet_response(
+            filename=f"rollover-{cohort.institute.code}-{cohort.intake_year}-"
+            f"{self.year}",
+            headers=headers,
+            rows=values,
+            fmt=fmt,
+        )
+
+    def post(self, request, *args, **kwargs):
+        self.check_access(request)
         summary = services.rollover_confirm(
-            cohort=cohort, academic_year=year, by=request.user
+            cohort=self.cohort, academic_year=self.year, by=request.user
         )
         if summary.moved:
             messages.success(
@@ -377,51 +413,10 @@ def rollover(request, cohort_pk: int):
             messages.warning(
                 request, _("Nothing to do: nobody in this year is waiting to move.")
             )
-        return redirect("cohorts:inspect", cohort.pk)
-    lines = services.rollover_preview(cohort=cohort, academic_year=year)
-    if request.GET.get("export") in ("csv", "xlsx"):
-        return spreadsheet_response(
-            filename=f"rollover-{cohort.institute.code}-{cohort.intake_year}-{year}",
-            headers=[
-                _("Student number"),
-                _("Full name (Arabic)"),
-                _("Year of study"),
-                _("Decision"),
-                _("Why"),
-            ],
-            rows=(
-                [
-                    line.student.student_number,
-                    line.student.person.name_ar,
-                    line.enrolment.year_of_study,
-                    line.label,
-                    " ".join(str(r) for r in line.reasons),
-                ]
-                for line in lines
-            ),
-            fmt=request.GET["export"],
-        )
-    totals = {}
-    for line in lines:
-        totals[line.decision] = totals.get(line.decision, 0) + 1
-    return render(
-        request,
-        "students/rollover.html",
-        {
-            "page_title": _("Year-end rollover: %(cohort)s") % {"cohort": cohort},
-            "cohort": cohort,
-            "year": year,
-            "year_label": academic_year_label(year),
-            "next_year_label": academic_year_label(year + 1),
-            "lines": lines,
-            "totals": [
-                (services.DECISION_LABELS[d], n) for d, n in sorted(totals.items())
-            ],
-            "can_confirm": any(
-                line.decision != services.Decision.BLOCKED for line in lines
-            ),
-        },
-    )
+        return redirect("cohorts:inspect", self.cohort.pk)
+
+
+rollover = RolloverView.as_view()
 
 
 # --- Import ---------------------------------------------------------------------------
@@ -501,7 +496,14 @@ def student_import(request):
     return render(
         request,
         "students/import.html",
-        {"page_title": _("Import students"), "form": form, "preview": preview},
+        {
+            "page_title": _("Import students"),
+            "form": form,
+            "preview": preview,
+            "preview_table": StudentImportPreviewTable(preview.rows)
+            if preview is not None
+            else None,
+        },
     )
 
 

@@ -181,7 +181,7 @@ def test_carrying_at_most_the_allowed_failures_promotes(year1, cohort):
 
 
 def test_final_year_failure_repeats_and_pass_graduates(cohort, monkeypatch):
-    monkeypatch.setattr(services, "_graduation_checks", {})
+    monkeypatch.setattr(services.requirements, "_graduation_checks", {})
     student = enrolled_student(cohort, year_of_study=5)
     enrolment = student.enrolments.get()
     courses = list(cohort.curriculum_version.courses.filter(year=5))

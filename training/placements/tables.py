@@ -98,3 +98,83 @@ class CompetenciesPendingTable(OperationalTable):
 
     def render_signed(self, record):
         return f"{record['signed']}/{record['expected']}"
+
+
+class TodayHoursTable(OperationalTable):
+    """The students booked on a day in the supervisor's wards (`TodayRow`s), with
+    the day's hours to type (rows the user supervises) and their status.
+
+    Shown whole: built without the request (which would paginate it).
+    """
+
+    student = tables.Column(
+        accessor="day__student__person__name", verbose_name=_("Student")
+    )
+    ward = tables.Column(accessor="day__ward__name", verbose_name=_("Ward"))
+    shift = tables.Column(accessor="day", verbose_name=_("Shift"))
+    hours = tables.TemplateColumn(
+        template_name="training/placements/tables/today_hours.html",
+        # An accessor the row has: a missing one costs a query per row (the
+        # lookup error prints the row).
+        accessor="day",
+        verbose_name=_("Hours"),
+        empty_values=(),
+    )
+    status = tables.TemplateColumn(
+        template_name="training/placements/tables/today_status.html",
+        accessor="day",
+        verbose_name=_("Status"),
+        empty_values=(),
+    )
+
+    class Meta(OperationalTable.Meta):
+        attrs = {"class": "listing op-table pl-table"}
+        orderable = False
+        empty_text = _("No student is booked in your wards on this day.")
+
+    def render_student(self, value, record):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("training_placement_detail", args=[record.day.placement_id]),
+            value,
+        )
+
+    def render_shift(self, value):
+        return value.get_shift_display()
+
+
+class HoursToApproveTable(OperationalTable):
+    """Hours awaiting the user's decision, with a box to approve many at once and the
+    decision form of each entry (the user's own entries are decided by another).
+
+    Shown whole: built without the request (which would paginate it).
+    """
+
+    select = tables.TemplateColumn(
+        template_name="training/placements/tables/approve_select.html",
+        accessor="pk",
+        verbose_name="",
+        empty_values=(),
+    )
+    date = tables.DateColumn(
+        accessor="day__date", verbose_name=_("Day"), format="j/n/Y"
+    )
+    student = tables.Column(
+        accessor="placement__student__person__name", verbose_name=_("Student")
+    )
+    ward = tables.Column(accessor="placement__ward__name", verbose_name=_("Ward"))
+    hours = tables.Column(verbose_name=_("Hours"))
+    decision = tables.TemplateColumn(
+        template_name="training/placements/tables/approve_decision.html",
+        accessor="pk",
+        verbose_name=_("Decision"),
+        empty_values=(),
+    )
+
+    class Meta(OperationalTable.Meta):
+        attrs = {"class": "listing op-table pl-table"}
+        orderable = False
+        empty_text = _("Nothing awaits your approval.")
+
+    def render_hours(self, value):
+        return floatformat(value, "-1")

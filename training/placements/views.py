@@ -77,7 +77,9 @@ from .services import (
 )
 from .tables import (
     CompetenciesPendingTable,
+    HoursToApproveTable,
     StudentsBehindTable,
+    TodayHoursTable,
     WardOccupancyTable,
 )
 
@@ -543,12 +545,14 @@ def my_students_today(request):
             "prev": day - datetime.timedelta(days=1),
             "next": day + datetime.timedelta(days=1),
             "rows": rows,
+            "today_table": TodayHoursTable(rows),
             "any_entry": any(r.can_enter for r in rows),
             "ward": ward,
             "wards": access.wards_for(request.user)
             .filter(placement_days__date=day)
             .distinct(),
             "pending": pending,
+            "pending_table": HoursToApproveTable(pending),
             "any_to_approve": any(h.entered_by_id != request.user.pk for h in pending),
         },
     )

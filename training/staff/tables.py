@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from institutes.formatting import identifier_html
 from institutes.tables import OperationalTable
 
 from .models import StaffTopicStatus
@@ -280,3 +281,32 @@ class TrainingHistoryTable(OperationalTable):
             reverse("training_attendance_correct", args=[record.pk]),
             _("correct"),
         )
+
+
+class StaffImportPreviewTable(OperationalTable):
+    """The rows of a staff file as the import read them (`ImportRow`s), with each
+    row's problems or what confirming will do.
+
+    Shown whole: built without the request (which would paginate it).
+    """
+
+    line = tables.Column(verbose_name=_("Line"))
+    employee_number = tables.Column(
+        accessor="values__employee_number",
+        verbose_name=_("Employee number"),
+        attrs={"td": {"dir": "ltr"}},
+        default="",
+    )
+    name = tables.Column(accessor="values__name_ar", verbose_name=_("Name"), default="")
+    problems = tables.TemplateColumn(
+        template_name="training/staff/tables/import_problems.html",
+        verbose_name=_("Problems"),
+        empty_values=(),
+    )
+
+    class Meta(OperationalTable.Meta):
+        attrs = {"class": "listing op-table tr-table"}
+        orderable = False
+
+    def render_employee_number(self, value):
+        return identifier_html(value)

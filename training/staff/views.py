@@ -59,6 +59,7 @@ from .services import (
 )
 from .tables import (
     ComplianceFiguresTable,
+    StaffImportPreviewTable,
     StaffToTrainTable,
     TopicStatusTable,
     TrainingHistoryTable,
@@ -700,6 +701,7 @@ def staff_import(request):
             return render(request, "training/staff/staff_import.html", context)
         context.update(
             preview=preview,
+            preview_table=StaffImportPreviewTable(preview.table.rows),
             token=stash(data, filename, user=request.user),
             hospital=hospital,
         )
