@@ -20,10 +20,12 @@ from institutes.services import (
 
 from ..models import (
     Cohort,
+    EnrolmentEvent,
     EventKind,
     Student,
     StudentStatus,
 )
+from ..selectors import students_dashboard_forget
 from .cohorts import _ensure_seat
 from .errors import LifecycleError
 from .events import _event
@@ -119,35 +121,10 @@ def student_register(
         raise LifecycleError(_student_exists_message(person, by), code="student_exists")
     if admitted:
         _ensure_seat(cohort)
-    return _student_record(
-        person=person,
-        cohort=cohort,
-        student_number=student_number or student_number_next(cohort),
-        admitted=admitted,
-        by=by,
-        note=note,
-        **details,
-    )
-
-
-def _student_record(
-    *,
-    person,
-    cohort: Cohort,
-    student_number: str,
-    admitted: bool,
-    by,
-    note: str = "",
-    **details,
-) -> Student:
-    """Write one checked student record and its first history rows (applied, and
-    admitted when `admitted`). The one writer behind the registration form and the
-    import; the caller has found the person, checked the seats and the number.
-    Five to seven queries."""
     student = Student(
         person=person,
         cohort=cohort,
-        student_number=student_number,
+        student_number=student_number or student_number_next(cohort),
         status=StudentStatus.ADMITTED if admitted else StudentStatus.APPLICANT,
         **details,
     )
@@ -210,9 +187,8 @@ def students_import(
             % {"ids": "، ".join(typed[:5])},
             code="student_exists",
         )
-    # One number look-up per cohort; then each row goes through the single-record
-    # writer (a bounded number of queries per row, all in this transaction).
     next_seq: dict[int, tuple[str, int]] = {}
+    students = []
     detail_fields = (
         "guardian_name",
         "guardian_relation",
@@ -222,7 +198,6 @@ def students_import(
         "prep_certificate_total",
         "prep_certificate_year",
     )
-    written = 0
     for cohort, data in items:
         if cohort.pk not in next_seq:
             first = student_number_next(cohort)
@@ -230,14 +205,45 @@ def students_import(
             next_seq[cohort.pk] = (prefix, int(seq))
         prefix, seq = next_seq[cohort.pk]
         next_seq[cohort.pk] = (prefix, seq + 1)
-        _student_record(
+        student = Student(
             person=persons[data["person"].document.key],
             cohort=cohort,
             student_number=f"{prefix}-{seq:04d}",
-            admitted=admitted,
-            by=by,
-            note=_("Imported from a file."),
+            status=StudentStatus.ADMITTED if admitted else StudentStatus.APPLICANT,
             **{k: data[k] for k in detail_fields if k in data},
         )
-        written += 1
-    return written
+        student.refresh_search_text()
+        students.append(student)
+    Student.objects.bulk_create(students, batch_size=500)
+    if students and students[0].pk is None:
+        by_number = dict(
+            Student.objects.filter(
+                student_number__in=[s.student_number for s in students]
+            ).values_list("student_number", "pk")
+        )
+        for student in students:
+            student.pk = student.id = by_number[student.student_number]
+    recorded_by = by if getattr(by, "pk", None) else None
+    events = []
+    for student in students:
+        events.append(
+            EnrolmentEvent(
+                student=student,
+                kind=EventKind.APPLIED,
+                status_after=StudentStatus.APPLICANT,
+                note=_("Imported from a file."),
+                recorded_by=recorded_by,
+            )
+        )
+        if admitted:
+            events.append(
+                EnrolmentEvent(
+                    student=student,
+                    kind=EventKind.ADMITTED,
+                    status_after=StudentStatus.ADMITTED,
+                    recorded_by=recorded_by,
+                )
+            )
+    EnrolmentEvent.objects.bulk_create(events, batch_size=500)
+    transaction.on_commit(students_dashboard_forget)
+    return len(students)
