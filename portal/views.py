@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -94,7 +95,7 @@ def portal_required(view):
 
 # --- The door --------------------------------------------------------------------
 
-SENT_MESSAGE = (
+SENT_MESSAGE = gettext_noop(
     "If this number belongs to a student or staff member, we have sent a code to the "
     "phone or e-mail we hold for them. It is valid for %(minutes)s minutes."
 )
