@@ -90,8 +90,9 @@ class EventKind(models.TextChoices):
     DOCUMENT_DOWNLOADED = "document_downloaded", _("Document downloaded")
     FEED_RESET = "feed_reset", _("Calendar link reset")
     HOURS_ENTERED = "hours_entered", _("Clinical hours entered")
-    SESSION_BOOKED = "session_booked", pgettext_lazy(
-        "training session", "Session booked"
+    SESSION_BOOKED = (
+        "session_booked",
+        pgettext_lazy("training session", "Session booked"),
     )
     BOOKING_CANCELLED = "booking_cancelled", _("Booking cancelled")
     CORRECTION_REQUESTED = "correction_requested", _("Correction requested")

@@ -101,7 +101,12 @@ def student_upcoming_days(student, *, today=None, limit: int = 14):
 def student_hours_days(student, *, today=None):
     """Past placement days of confirmed, running or completed placements, newest
     first, each with `current` (its current hours entry or None)."""
-    from training.models import ClinicalHours, HoursStatus, PlacementDay, PlacementStatus
+    from training.models import (
+        ClinicalHours,
+        HoursStatus,
+        PlacementDay,
+        PlacementStatus,
+    )
 
     today = today or timezone.localdate()
     days = list(
@@ -239,9 +244,9 @@ def staff_bookable_sessions(staff: list, person, *, now=None, limit: int = 20):
     )
 
     now = now or timezone.now()
-    topics = StaffTopicStatus.objects.filter(
-        staff__in=[s.pk for s in staff]
-    ).values("topic_id")
+    topics = StaffTopicStatus.objects.filter(staff__in=[s.pk for s in staff]).values(
+        "topic_id"
+    )
     booked = Registration.objects.filter(ACTIVE_REGISTRATION, person=person).values(
         "session_id"
     )
@@ -252,7 +257,9 @@ def staff_bookable_sessions(staff: list, person, *, now=None, limit: int = 20):
             starts_at__gt=now,
             topic_id__in=topics,
         )
-        .filter(Q(registration_closes_at__isnull=True) | Q(registration_closes_at__gt=now))
+        .filter(
+            Q(registration_closes_at__isnull=True) | Q(registration_closes_at__gt=now)
+        )
         .exclude(pk__in=booked)
         .select_related("topic", "hospital")
         .annotate(
@@ -304,9 +311,7 @@ def feed_account(token: str) -> PortalAccount | None:
     if not token or len(token) > 64:
         return None
     return (
-        PortalAccount.objects.select_related("person")
-        .filter(feed_token=token)
-        .first()
+        PortalAccount.objects.select_related("person").filter(feed_token=token).first()
     )
 
 

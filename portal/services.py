@@ -169,7 +169,9 @@ def normalise_code(typed: str) -> str:
     return clean_national_id_input(typed or "")[:12]
 
 
-def sign_in_code_check(*, code_id: int | None, typed: str, client: str) -> SignInOutcome:
+def sign_in_code_check(
+    *, code_id: int | None, typed: str, client: str
+) -> SignInOutcome:
     """Check a typed code against the code sent; every attempt is logged.
 
     Wrong tries count on the code row (kept even when the answer is a refusal); at
@@ -332,9 +334,7 @@ def staff_booking_cancel(*, account: PortalAccount, registration, client: str = 
         raise ValidationError(
             _("This session has started; a booking cannot be cancelled now.")
         )
-    promoted = registration_cancel(
-        registration=registration, cancelled_by=account.user
-    )
+    promoted = registration_cancel(registration=registration, cancelled_by=account.user)
     event_record(
         kind=EventKind.BOOKING_CANCELLED,
         person=account.person,

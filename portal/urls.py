@@ -22,7 +22,9 @@ urlpatterns = [
         name="document_download",
     ),
     path("my/training/", views.training, name="training"),
-    path("my/training/sessions/<str:session_id>/book/", views.session_book, name="book"),
+    path(
+        "my/training/sessions/<str:session_id>/book/", views.session_book, name="book"
+    ),
     path(
         "my/training/bookings/<str:registration_id>/cancel/",
         views.booking_cancel,

@@ -118,8 +118,10 @@ def sign_in(request):
             services.event_record(kind=EventKind.RATE_LIMITED, client=client)
             form.add_error(
                 None,
-                _("Too many requests from this device. Wait a few minutes and try "
-                  "again."),
+                _(
+                    "Too many requests from this device. Wait a few minutes and try "
+                    "again."
+                ),
             )
             return _render(request, "portal/sign_in.html", {"form": form}, status=429)
         if form.is_valid():
@@ -152,11 +154,15 @@ def sign_in_code(request):
         client = client_address(request)
         if over_limit(request, scope="portal-check", limit=30, window=15 * 60):
             services.event_record(kind=EventKind.RATE_LIMITED, client=client)
-            error = _("Too many tries from this device. Wait a few minutes and try again.")
+            error = _(
+                "Too many tries from this device. Wait a few minutes and try again."
+            )
         else:
             if pending.get("code"):
                 outcome = services.sign_in_code_check(
-                    code_id=pending["code"], typed=form.cleaned_data["code"], client=client
+                    code_id=pending["code"],
+                    typed=form.cleaned_data["code"],
+                    client=client,
                 )
             else:
                 outcome = _decoy_check(request, pending, client)
@@ -310,7 +316,8 @@ def hours_enter(request, viewer, day_id):
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(
-                request, _("Your hours are recorded and await your supervisor's approval.")
+                request,
+                _("Your hours are recorded and await your supervisor's approval."),
             )
     else:
         messages.error(request, _("Enter the hours attended (more than 0)."))
@@ -387,9 +394,7 @@ def training(request, viewer):
             "section": "training",
             "compliance": selectors.staff_compliance(staff),
             "bookings": list(selectors.staff_bookings(viewer.person)),
-            "sessions": list(
-                selectors.staff_bookable_sessions(staff, viewer.person)
-            ),
+            "sessions": list(selectors.staff_bookable_sessions(staff, viewer.person)),
         },
     )
 
@@ -411,8 +416,10 @@ def session_book(request, viewer, session_id):
         if registration.status == "waitlisted":
             messages.warning(
                 request,
-                _("The session is full: you are on its waiting list. You will be "
-                  "told if a place frees up."),
+                _(
+                    "The session is full: you are on its waiting list. You will be "
+                    "told if a place frees up."
+                ),
             )
         else:
             messages.success(request, _("You are booked on this session."))
@@ -465,8 +472,10 @@ def calendar(request, viewer):
         )
         messages.success(
             request,
-            _("Your calendar link is new. The old link no longer works: add the new "
-              "one to your calendar."),
+            _(
+                "Your calendar link is new. The old link no longer works: add the new "
+                "one to your calendar."
+            ),
         )
         return redirect("portal:calendar")
     return _render(
@@ -538,8 +547,11 @@ def correction(request, viewer):
         else:
             messages.success(
                 request,
-                _("Your request is sent with reference %(ref)s. The office will "
-                  "answer you.") % {"ref": contact_request.reference},
+                _(
+                    "Your request is sent with reference %(ref)s. The office will "
+                    "answer you."
+                )
+                % {"ref": contact_request.reference},
             )
             return redirect("portal:home")
     return _render(

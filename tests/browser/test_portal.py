@@ -85,7 +85,10 @@ def _shots(browser, base, storage, names, tag) -> None:
             for name in names:
                 page.goto(f"{base}/{lang}/my/{name}")
                 page.screenshot(
-                    path=str(ARTIFACTS / f"{tag}-{name.strip('/') or 'home'}-{lang}-{width}.png"),
+                    path=str(
+                        ARTIFACTS
+                        / f"{tag}-{name.strip('/') or 'home'}-{lang}-{width}.png"
+                    ),
                     full_page=True,
                 )
                 _no_horizontal_overflow(page)

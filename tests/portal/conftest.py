@@ -15,12 +15,12 @@ from django.utils import timezone, translation
 
 from notifications.models import Notification
 from training.placements.services import placement_book, placement_transition
+from training.staff.compliance import status_sync
 from training.staff.factories import (
     StaffMemberFactory,
     TopicFactory,
     TrainingSessionFactory,
 )
-from training.staff.compliance import status_sync
 
 from ..training.placements.fixtures import make_site, student_of
 
@@ -78,7 +78,9 @@ def last_code(person=None) -> str:
     """The code in the last message sent (to `person` when given)."""
     rows = Notification.objects.filter(template="portal/sign_in_code")
     if person is not None:
-        rows = rows.filter(address__in=[person.phone, person.email] + _staff_emails(person))
+        rows = rows.filter(
+            address__in=[person.phone, person.email] + _staff_emails(person)
+        )
     body = rows.order_by("-pk").first().body
     return re.search(r"\d{6}", body).group(0)
 
@@ -86,7 +88,9 @@ def last_code(person=None) -> str:
 def _staff_emails(person) -> list[str]:
     from training.models import StaffMember
 
-    return list(StaffMember.objects.filter(person=person).values_list("email", flat=True))
+    return list(
+        StaffMember.objects.filter(person=person).values_list("email", flat=True)
+    )
 
 
 def request_code(client, person_or_number):

@@ -41,7 +41,9 @@ def test_twenty_portal_bookings_of_the_last_seat_give_one_seat():
     def attempt(index, account):
         try:
             barrier.wait()
-            outcomes[index] = staff_session_book(account=account, session=session).status
+            outcomes[index] = staff_session_book(
+                account=account, session=session
+            ).status
         except Exception as exc:  # noqa: BLE001 - reported by the assertion below
             outcomes[index] = exc
         finally:

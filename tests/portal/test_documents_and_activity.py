@@ -6,7 +6,7 @@ from django.urls import reverse
 from certificates.factories import issued_document
 from portal.models import EventKind, PortalEvent
 
-from .conftest import enter, make_portal
+from .conftest import enter
 
 
 def test_a_holder_downloads_their_document_and_nobody_else_can(client, portal):
@@ -37,21 +37,18 @@ def test_a_holder_downloads_their_document_and_nobody_else_can(client, portal):
     assert response.status_code == 200
 
 
-def test_the_student_calendar_feed_lists_placement_days(client, portal):
-    import datetime
-
-    from django.utils import timezone
-
+def test_the_student_calendar_feed_lists_placement_days(client, portal, monkeypatch):
     from portal.services import portal_account_for
     from training.models import PlacementDay
 
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    day = PlacementDay.objects.filter(placement=portal.placement).first()
-    PlacementDay.objects.filter(pk=day.pk).update(date=tomorrow)
+    # The fixture's block is in October 2026: read the feed as on its first day.
+    first = portal.site.block.start_date
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: first)
+    day = PlacementDay.objects.filter(placement=portal.placement).order_by("date")[0]
     token = portal_account_for(portal.student.person).feed_token
     body = client.get(reverse("portal:feed", args=[token])).content.decode()
     assert f"UID:placement-day-{day.pk}@portal" in body
-    assert f"DTSTART;VALUE=DATE:{tomorrow:%Y%m%d}" in body
+    assert f"DTSTART;VALUE=DATE:{day.date:%Y%m%d}" in body
     assert "SUMMARY:Placement: " in body
 
 
@@ -61,7 +58,11 @@ def test_a_correction_request_reaches_the_institute_office(client, portal):
     enter(client, portal.student.person)
     response = client.post(
         reverse("portal:correction"),
-        {"about": "student", "subject": "Name spelling", "message": "Mariam, not Maryam"},
+        {
+            "about": "student",
+            "subject": "Name spelling",
+            "message": "Mariam, not Maryam",
+        },
         follow=True,
     )
     assert "Your request is sent" in response.content.decode()

@@ -13,7 +13,7 @@ from notifications.models import Notification
 from portal.models import EventKind, PortalEvent, SignInCode
 from portal.views import PERSON_KEY
 
-from .conftest import last_code, number_of, request_code, sign_in
+from .conftest import last_code, request_code, sign_in
 
 UNKNOWN = "30001010101234"  # a well-formed national ID nobody holds
 
@@ -64,7 +64,10 @@ def test_a_wrong_code_is_refused_with_tries_left_then_the_right_one_works(
     assert response.status_code == 200
     assert "Tries left: 4" in response.content.decode()
     assert PERSON_KEY not in client.session
-    assert PortalEvent.objects.filter(person=person, kind=EventKind.WRONG_CODE).count() == 1
+    assert (
+        PortalEvent.objects.filter(person=person, kind=EventKind.WRONG_CODE).count()
+        == 1
+    )
     # Its twin: the right code through the same door.
     response = client.post(reverse("portal:sign_in_code"), {"code": right})
     assert response.url == reverse("portal:home")
@@ -98,7 +101,9 @@ def test_five_wrong_codes_lock_the_code_even_the_right_one(client, portal):
     from portal.services import sign_in_code_check
 
     code = SignInCode.objects.get(person=person)
-    assert sign_in_code_check(code_id=code.pk, typed=right, client="x").reason == "locked"
+    assert (
+        sign_in_code_check(code_id=code.pk, typed=right, client="x").reason == "locked"
+    )
     assert PortalEvent.objects.filter(person=person, kind=EventKind.LOCKED).exists()
     # Its twin: a new code signs in.
     sign_in(client, person)

@@ -20,7 +20,9 @@ def test_a_staff_member_sees_compliance_and_books_a_session(client, portal):
     page = client.get(reverse("portal:training")).content.decode()
     assert "Infection control" in page
     assert "Never taken" in page or "grace" in page
-    response = client.post(reverse("portal:book", args=[portal.session.pk]), follow=True)
+    response = client.post(
+        reverse("portal:book", args=[portal.session.pk]), follow=True
+    )
     assert "You are booked on this session." in response.content.decode()
     reg = Registration.objects.get(session=portal.session, person=person)
     assert reg.status == RegistrationStatus.REGISTERED
@@ -34,7 +36,9 @@ def test_a_full_session_puts_the_person_on_the_waitlist(client, portal):
 
         registration_create(session=portal.session, staff=other)
     enter(client, portal.staff.person)
-    response = client.post(reverse("portal:book", args=[portal.session.pk]), follow=True)
+    response = client.post(
+        reverse("portal:book", args=[portal.session.pk]), follow=True
+    )
     assert "waiting list" in response.content.decode()
     reg = Registration.objects.get(session=portal.session, person=portal.staff.person)
     assert reg.status == RegistrationStatus.WAITLISTED
@@ -103,7 +107,9 @@ def test_someone_elses_booking_and_another_hospitals_session_are_not_found(
     enter(client, portal.staff.person)
     for reg_id in (theirs.pk, "x1", "9" * 25):
         assert client.post(reverse("portal:cancel", args=[reg_id])).status_code == 404
-    assert client.post(reverse("portal:book", args=[other.session.pk])).status_code == 404
+    assert (
+        client.post(reverse("portal:book", args=[other.session.pk])).status_code == 404
+    )
     theirs.refresh_from_db()
     assert theirs.status == RegistrationStatus.REGISTERED
     assert not Registration.objects.filter(
@@ -116,7 +122,9 @@ def test_someone_elses_booking_and_another_hospitals_session_are_not_found(
     assert theirs.status == RegistrationStatus.CANCELLED
 
 
-def test_the_trainer_is_named_and_no_other_participant(client, portal, django_user_model):
+def test_the_trainer_is_named_and_no_other_participant(
+    client, portal, django_user_model
+):
     from training.staff.services import registration_create
 
     trainer = django_user_model.objects.create(

@@ -12,7 +12,9 @@ from .conftest import a_day, enter, make_portal
 
 
 def _day(portal, offset=1):
-    return PlacementDay.objects.get(placement=portal.placement, date=a_day(portal, offset))
+    return PlacementDay.objects.get(
+        placement=portal.placement, date=a_day(portal, offset)
+    )
 
 
 def test_a_student_enters_hours_and_the_supervisor_approves_them(client, portal):
@@ -20,12 +22,16 @@ def test_a_student_enters_hours_and_the_supervisor_approves_them(client, portal)
     enter(client, person)
     day = _day(portal)
     hours_page = reverse("portal:hours")
-    response = client.post(reverse("portal:hours_enter", args=[day.pk]), {"hours": "٦٫٥"})
+    response = client.post(
+        reverse("portal:hours_enter", args=[day.pk]), {"hours": "٦٫٥"}
+    )
     assert response.status_code == 302
     entry = ClinicalHours.objects.get(day=day)
     assert (entry.hours, entry.status) == (Decimal("6.5"), HoursStatus.PENDING)
     assert entry.entered_by.username == f"portal.{person.pk}"
-    assert PortalEvent.objects.filter(person=person, kind=EventKind.HOURS_ENTERED).exists()
+    assert PortalEvent.objects.filter(
+        person=person, kind=EventKind.HOURS_ENTERED
+    ).exists()
     # The supervisor approves through the back office's own screen.
     supervisor = client.__class__()
     supervisor.force_login(portal.site.supervisor)
@@ -84,7 +90,9 @@ def test_someone_elses_day_is_not_found(client, portal, django_assert_max_num_qu
     assert not ClinicalHours.objects.filter(day=theirs).exists()
     # Its twin: the other student enters it through the same door.
     enter(client, other.student.person)
-    response = client.post(reverse("portal:hours_enter", args=[theirs.pk]), {"hours": "5"})
+    response = client.post(
+        reverse("portal:hours_enter", args=[theirs.pk]), {"hours": "5"}
+    )
     assert response.status_code == 302
     assert ClinicalHours.objects.filter(day=theirs).exists()
 
