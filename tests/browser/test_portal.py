@@ -99,7 +99,11 @@ def test_student_enters_hours_and_staff_books_on_a_phone(browser, live_server):
     portal = make_portal("b")
     base = live_server.url
 
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ar")
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        locale="ar",
+        bypass_csp=True,  # axe is injected as a script
+    )
     context.set_default_timeout(10000)
     page = context.new_page()
     _sign_in(page, base, portal.student.person)
@@ -121,7 +125,11 @@ def test_student_enters_hours_and_staff_books_on_a_phone(browser, live_server):
     student_state = context.storage_state()
     context.close()
 
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ar")
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        locale="ar",
+        bypass_csp=True,  # axe is injected as a script
+    )
     context.set_default_timeout(10000)
     page = context.new_page()
     _sign_in(page, base, portal.staff.person)
