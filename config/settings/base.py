@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "certificates",
     "notifications",
     "contact",
+    "portal",
     "cms",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -403,6 +404,13 @@ CERTIFICATES_RENDER_PROCESSES = int(
     os.environ.get("CERTIFICATES_RENDER_PROCESSES", "0")
 )
 CERTIFICATES_VERIFY_RATE = (30, 600)  # look-ups per client address per seconds
+
+# --- portal (self-service, /ar/my/; docs/portal.md) ---
+PORTAL_CODE_MINUTES = int(os.environ.get("PORTAL_CODE_MINUTES", "10"))
+PORTAL_CODE_MAX_ATTEMPTS = 5  # wrong tries before a code is locked
+PORTAL_CODES_PER_PERSON_PER_HOUR = 3
+PORTAL_SIGN_IN_RATE = (10, 15 * 60)  # code requests per client address per seconds
+PORTAL_IDLE_MINUTES = int(os.environ.get("PORTAL_IDLE_MINUTES", "30"))
 
 # --- cms (public site) ---
 # Cache hits for anonymous visitors are answered right after the security and static

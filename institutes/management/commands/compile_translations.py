@@ -28,6 +28,7 @@ class Command(BaseCommand):
                 "certificates",
                 "notifications",
                 "contact",
+                "portal",
                 "cms",
             )
         ]

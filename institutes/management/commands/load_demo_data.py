@@ -21,6 +21,7 @@ OUR_APPS = (
     "training",
     "certificates",
     "contact",
+    "portal",
     "cms",
 )
 
