@@ -41,6 +41,7 @@ def _check_ward_still_supervises(placement: Placement, by) -> None:
         supervision_closed_message(placement), code="supervision_closed"
     )
 
+
 # --- Clinical hours ------------------------------------------------------------------
 
 
