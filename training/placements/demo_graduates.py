@@ -24,6 +24,7 @@ from collections import defaultdict
 
 from institutes.models import Ward
 
+from . import supervision
 from .demo import _instructor, _supervisors
 from .models import (
     SHIFT_HOURS,
@@ -158,43 +159,53 @@ def _clinical_year(ctx, cohort, year, shift, weekdays, weeks, admin, counts) -> 
             placement = placement_transition(
                 placement=placement, to_status=status, by=admin
             )
-        supervisor = placement.supervisor
         limit = SHIFT_HOURS[shift]
-        for day in placement.days.order_by("date"):
-            entry = hours_record(
-                placement=placement,
-                date=day.date,
-                hours=limit,
-                by=_instructor(supervisors, placement),
-            )
-            hours_decide(entry=entry, approve=True, by=supervisor)
-            counts["hours"] += 1
-        evaluation_record(
-            placement=placement,
-            kind=EvaluationKind.FINAL,
-            scores={
-                "professional_behaviour": rng.randint(4, 5),
-                "communication": rng.randint(3, 5),
-                "clinical_skills": rng.randint(3, 5),
-                "safety": rng.randint(4, 5),
-                "documentation": rng.randint(3, 5),
-            },
-            by=supervisor,
-            comments=rng.choice(COMMENTS),
-            evaluated_on=placement.end_date,
-        )
+        # Entered and decided on the placement's last day, as the ward did then.
+        with supervision.as_of(placement.end_date):
+            _ward_record(placement, supervisors, limit, rng, counts)
         counts["placements"] += 1
     for placements in by_student.values():
         for competency in competencies:
             placement = rng.choice(placements)
-            signoff_record(
-                placement=placement,
-                competency=competency,
-                level=rng.choice([SignOffLevel.SUPERVISED, SignOffLevel.INDEPENDENT]),
-                assessed_on=placement.end_date,
-                by=placement.supervisor,
-            )
+            with supervision.as_of(placement.end_date):
+                signoff_record(
+                    placement=placement,
+                    competency=competency,
+                    level=rng.choice(
+                        [SignOffLevel.SUPERVISED, SignOffLevel.INDEPENDENT]
+                    ),
+                    assessed_on=placement.end_date,
+                    by=placement.supervisor,
+                )
             counts["signoffs"] += 1
+
+
+def _ward_record(placement, supervisors, limit, rng, counts) -> None:
+    """Every day's hours entered and approved, and the final evaluation."""
+    supervisor = placement.supervisor
+    for day in placement.days.order_by("date"):
+        entry = hours_record(
+            placement=placement,
+            date=day.date,
+            hours=limit,
+            by=_instructor(supervisors, placement),
+        )
+        hours_decide(entry=entry, approve=True, by=supervisor)
+        counts["hours"] += 1
+    evaluation_record(
+        placement=placement,
+        kind=EvaluationKind.FINAL,
+        scores={
+            "professional_behaviour": rng.randint(4, 5),
+            "communication": rng.randint(3, 5),
+            "clinical_skills": rng.randint(3, 5),
+            "safety": rng.randint(4, 5),
+            "documentation": rng.randint(3, 5),
+        },
+        by=supervisor,
+        comments=rng.choice(COMMENTS),
+        evaluated_on=placement.end_date,
+    )
 
 
 def _second_saturday_of_february(year: int) -> datetime.date:

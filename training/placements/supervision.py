@@ -11,7 +11,8 @@ sign-offs and evaluations):
 * it has not ended more than `PLACEMENT_SUPERVISION_GRACE_DAYS` (default 14) days
   ago, so the hours of the last days can still be entered, approved or returned.
 
-"Today" is the local date (`TIME_ZONE`), read at each query. When the grace has
+"Today" is the local date (`TIME_ZONE`), read at each query (a replay of past
+years, such as the demo's graduating class, runs `as_of` the day it replays). When the grace has
 passed, the ward no longer sees the student, the placement or its hours: hours still
 awaiting approval then are no longer decided from the ward; authority staff decide
 them (or correct the placement's dates). Administrators of the student's institute
@@ -21,6 +22,9 @@ and authority staff are not concerned: their paths have no time limit.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.db.models import Q
@@ -30,6 +34,25 @@ from django.utils.translation import gettext as _
 #: Every status but "cancelled" (a positive list: a negated condition on a
 #: many-valued relation would be tested on another related row than the path's).
 _SUPERVISED_STATUSES = ("planned", "confirmed", "in_progress", "completed")
+
+
+_as_of: ContextVar[datetime.date | None] = ContextVar("supervision_as_of", default=None)
+
+
+def today() -> datetime.date:
+    """The day the rule is applied on: the local date, or the replayed one."""
+    return _as_of.get() or timezone.localdate()
+
+
+@contextmanager
+def as_of(day: datetime.date) -> Iterator[None]:
+    """Apply the rule as on `day`: for records of the past entered the way they
+    were made then (the demo's earlier years), never for a request."""
+    token = _as_of.set(day)
+    try:
+        yield
+    finally:
+        _as_of.reset(token)
 
 
 def grace_days() -> int:
@@ -42,15 +65,15 @@ def supervised_until(end_date: datetime.date) -> datetime.date:
     return end_date + datetime.timedelta(days=grace_days())
 
 
-def placed_now(prefix: str = "", today: datetime.date | None = None) -> Q:
+def placed_now(prefix: str = "", on: datetime.date | None = None) -> Q:
     """The placements (reached through `prefix`, e.g. "placements__") that their ward
-    sees today: not cancelled, started, not ended more than the grace ago."""
-    today = today or timezone.localdate()
-    earliest_end = today - datetime.timedelta(days=grace_days())
+    sees today (or `on`): not cancelled, started, not ended more than the grace ago."""
+    day = on or today()
+    earliest_end = day - datetime.timedelta(days=grace_days())
     return Q(
         **{
             f"{prefix}status__in": _SUPERVISED_STATUSES,
-            f"{prefix}start_date__lte": today,
+            f"{prefix}start_date__lte": day,
             f"{prefix}end_date__gte": earliest_end,
         }
     )
@@ -65,12 +88,12 @@ def placed_now_via(prefix: str):
     return when
 
 
-def is_supervised_now(placement, today: datetime.date | None = None) -> bool:
+def is_supervised_now(placement, on: datetime.date | None = None) -> bool:
     """`placed_now` for one placement already loaded (no query)."""
-    today = today or timezone.localdate()
+    day = on or today()
     return (
         placement.status in _SUPERVISED_STATUSES
-        and placement.start_date <= today <= supervised_until(placement.end_date)
+        and placement.start_date <= day <= supervised_until(placement.end_date)
     )
 
 
