@@ -101,8 +101,8 @@ def supervision_closed_message(placement) -> str:
     """Why the ward may no longer record or decide anything on `placement`."""
     return _(
         "This placement ended on %(end)s; its ward could record and approve its hours "
-        "until %(until)s (%(days)s days after the last day). Ask the authority's "
-        "training office to decide them."
+        "until %(until)s (%(days)s days after the last day). Authority staff decide "
+        "what is left."
     ) % {
         "end": placement.end_date.isoformat(),
         "until": supervised_until(placement.end_date).isoformat(),
