@@ -291,3 +291,23 @@ def test_supervisor_list_costs_the_same_whatever_the_past(client, ward):
     for i in range(8):
         ward.place(-300 + 5 * i, -298 + 5 * i)
     assert _list_queries(client, ward.site.supervisor) == with_two_past
+
+
+def test_ward_schedule_sheet_lists_only_students_placed_now(ward):
+    from training.placements.selectors import ward_schedule
+
+    now = ward.place(-7, 7)
+    past = ward.place(-380, -366)
+    coming = ward.place(30, 44)
+    start, end = ward.today - 400 * DAY, ward.today + 60 * DAY
+
+    def students(user) -> set[int]:
+        days = ward_schedule(ward=ward.site.ward, start=start, end=end, user=user)
+        return {d.student_id for _date, _shift, rows in days for d in rows}
+
+    assert students(ward.site.supervisor) == {now.student_id}
+    assert students(ward.site.admin) == {
+        now.student_id,
+        past.student_id,
+        coming.student_id,
+    }

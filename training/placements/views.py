@@ -464,7 +464,7 @@ def ward_schedule_pdf(request, pk):
     end = _date_param(request, "end", start + datetime.timedelta(days=13))
     if end < start or (end - start).days > 120:
         raise Http404(_("Choose a period of at most 120 days."))
-    days = ward_schedule(ward=ward, start=start, end=end)
+    days = ward_schedule(ward=ward, start=start, end=end, user=request.user)
     pdf = render_ward_schedule(ward=ward, start=start, end=end, days=days)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
