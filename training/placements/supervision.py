@@ -12,11 +12,12 @@ sign-offs and evaluations):
   ago, so the hours of the last days can still be entered, approved or returned.
 
 "Today" is the local date (`TIME_ZONE`), read at each query (a replay of past
-years, such as the demo's graduating class, runs `as_of` the day it replays). When the grace has
-passed, the ward no longer sees the student, the placement or its hours: hours still
-awaiting approval then are no longer decided from the ward; authority staff decide
-them (or correct the placement's dates). Administrators of the student's institute
-and authority staff are not concerned: their paths have no time limit.
+years, such as the demo's graduating class, runs `as_of` the day it replays). When
+the grace has passed, the ward no longer sees the student, the placement or its
+hours: hours still awaiting approval then are no longer decided from the ward;
+authority staff decide them (or the institute corrects the placement's dates).
+Administrators of the student's institute and authority staff are not concerned:
+their paths have no time limit.
 """
 
 from __future__ import annotations
