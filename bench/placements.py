@@ -242,7 +242,10 @@ def main() -> None:
     ward = usable[0]
     _days, ward_times = timed(
         lambda: ward_schedule(
-            ward=ward, start=start, end=start + datetime.timedelta(weeks=13)
+            ward=ward,
+            start=start,
+            end=start + datetime.timedelta(weeks=13),
+            user=authority,
         ),
         20,
     )

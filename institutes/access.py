@@ -20,6 +20,11 @@ belongs to; a rule then names its paths under `Paths(other={"office": ("office",
 The ids are read only when a rule asks for them, so screens that never do cost no
 extra query. A rule may also `restrict` rows for everyone, authority included (e.g.
 confidential requests seen only by designated staff).
+
+A path may hold only *while* something is true: `Paths(ward=("placements__ward",),
+when={"placements__ward": placed_now})`, where `placed_now()` returns a condition on
+the same related rows (a placement running today). It is read at each query, so a
+row leaves the scope when the day it stops being true has come, with no job to run.
 """
 
 from __future__ import annotations
@@ -57,6 +62,10 @@ class Paths:
     ward: tuple[str, ...] = ()
     # Registered membership dimensions: {"office": ("office",)}.
     other: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Paths that open rows only while a condition holds: {path: when}, `when()`
+    # returning a Q on the model that names the path's own relation (so that the
+    # path and its condition are met by the same related row).
+    when: Mapping[str, Callable[[], Q]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.institute or self.hospital or self.ward or self.other)
@@ -261,6 +270,11 @@ def _condition(rule_paths: Paths, scope: UserScope) -> Q | None:
         for path in paths:
             lookup = "pk__in" if path == "pk" else f"{path}__in"
             q = Q(**{lookup: sorted(ids)})
+            while_true = rule_paths.when.get(path)
+            if while_true is not None:
+                # One filter() call: a many-valued relation is joined once, so the
+                # row that meets the path is the row that meets the condition.
+                q &= while_true()
             condition = q if condition is None else condition | q
     return condition
 

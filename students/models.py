@@ -9,6 +9,9 @@ after it was first saved is a new `MarkChange` row. Writes go through
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -103,6 +106,8 @@ _STUDENT_VIEW_PATHS: dict[str, tuple[str, ...]] = {
     "hospital": (),
     "ward": (),
 }
+# Conditions under which a view path holds (`Paths.when`), e.g. a placement now.
+_STUDENT_VIEW_WHEN: dict[str, Callable[[], Q]] = {}
 _STUDENT_CHANGE_PATHS = Paths(institute=("cohort__institute",))
 _STUDENT_MODELS: list[tuple[type[models.Model], str]] = []
 
@@ -125,20 +130,29 @@ def _student_rule(prefix: str) -> AccessRule:
         if prefix == ""
         else {"institute": _STUDENT_VIEW_PATHS["institute"], "hospital": (), "ward": ()}
     )
+    view_paths = _prefixed(view, prefix)
+    if prefix == "" and _STUDENT_VIEW_WHEN:
+        view_paths = replace(view_paths, when=dict(_STUDENT_VIEW_WHEN))
     return AccessRule(
-        view=_prefixed(view, prefix),
+        view=view_paths,
         change=_prefixed(change, prefix),
     )
 
 
 def extend_student_visibility(
-    *, hospital: tuple[str, ...] = (), ward: tuple[str, ...] = ()
+    *,
+    hospital: tuple[str, ...] = (),
+    ward: tuple[str, ...] = (),
+    when: Mapping[str, Callable[[], Q]] | None = None,
 ) -> None:
     """Let more roles *see* students (and their enrolments, results, history).
 
-    Paths start from Student, e.g. `ward=("placements__ward",)`. Changing student
-    records stays with the institute's administrators.
+    Paths start from Student, e.g. `ward=("placements__ward",)`; `when` limits a
+    path to the time a condition holds (`institutes.access.Paths.when`), e.g. a
+    placement running today. Changing student records stays with the institute's
+    administrators.
     """
+    _STUDENT_VIEW_WHEN.update(when or {})
     _STUDENT_VIEW_PATHS["hospital"] = tuple(
         dict.fromkeys(_STUDENT_VIEW_PATHS["hospital"] + tuple(hospital))
     )

@@ -420,3 +420,11 @@ MIDDLEWARE.insert(
     "cms.cache.AnonymousPageCacheMiddleware",
 )
 CMS_PAGE_CACHE_SECONDS = int(os.environ.get("CMS_PAGE_CACHE_SECONDS", "600"))
+
+# --- training (placements) ---
+# A clinical supervisor sees a student placed in their ward from the placement's first
+# day until this many days after its last, so the last days' hours can still be
+# approved (see training.placements.supervision and docs/architecture.md).
+PLACEMENT_SUPERVISION_GRACE_DAYS = int(
+    os.environ.get("PLACEMENT_SUPERVISION_GRACE_DAYS", "14")
+)

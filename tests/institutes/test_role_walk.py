@@ -19,10 +19,15 @@ It asserts: no answer is a 5xx; a row of a viewset the role may see answers 200,
 302, 403 or 404; no answer carries the unique marker of a row of the other side
 the role may not see. One data set is built for the whole module and rolled back
 at its end.
+
+Rows may also be out of reach for a time: the own side's ward has a student placed
+there now and one placed last year, with the real supervision grace (14 days). The
+supervisor's doors must never show the one of last year (`time_markers`).
 """
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import re
 from dataclasses import dataclass, field
@@ -38,7 +43,7 @@ from django.contrib.auth.models import Group
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.http import HttpRequest
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
 
@@ -242,6 +247,9 @@ class WalkData:
     own: dict[type, object] = field(default_factory=dict)
     foreign: dict[type, object] = field(default_factory=dict)
     markers: dict[type, str] = field(default_factory=dict)
+    #: Own-side rows some roles may see only at other times: (rows that show the
+    #: marker, marker); hidden from a user who may see none of those rows.
+    time_markers: list[tuple[tuple, str]] = field(default_factory=list)
     ids: dict = field(default_factory=dict)
 
 
@@ -283,7 +291,58 @@ def _build() -> WalkData:
         data.own[model] = own
         data.foreign[model] = foreign
         data.markers[model] = str(getattr(foreign, sample.marker))
+    _place_now_and_last_year(data)
     return data
+
+
+def _place_now_and_last_year(data: WalkData) -> None:
+    """A student of the own side placed in its ward now, and one placed there last
+    year: the ward's supervisor sees the first and must never see the second."""
+    from django.utils import timezone
+
+    from students.factories import CohortFactory, StudentFactory
+    from training.placements.factories import (
+        BlockWardFactory,
+        RotationBlockFactory,
+        book,
+    )
+
+    side = data.world.a
+    today = timezone.localdate()
+    block = RotationBlockFactory(
+        cohort=CohortFactory(institute=side.institute, intake_year=2019),
+        start_date=today - datetime.timedelta(days=400),
+        end_date=today + datetime.timedelta(days=30),
+        weekdays="5601234",
+    )
+    BlockWardFactory(block=block, ward=side.ward, places=2)
+    for tag, start, end in (("now", -3, 10), ("last-year", -380, -370)):
+        student = StudentFactory(
+            cohort=block.cohort,
+            year_of_study=block.year,
+            person__name_ar=f"طالبة الجناح {tag}",
+            student_number=f"WALK-{tag}",
+        )
+        placement = book(
+            block=block,
+            student=student,
+            ward=side.ward,
+            start=today + datetime.timedelta(days=start),
+            end=today + datetime.timedelta(days=end),
+            supervisor=side.supervisor,
+        )
+        if tag == "last-year":
+            # The name shows wherever the student or the placement does (the
+            # hospital's trainers see its placements, and so the name).
+            data.time_markers.append(((student, placement), student.person.name_ar))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _real_supervision_grace():
+    """The test settings let wards see their fixed-date placements for good; the
+    walk checks the rule as it runs in production."""
+    with override_settings(PLACEMENT_SUPERVISION_GRACE_DAYS=14):
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -325,6 +384,11 @@ def _hidden_markers(data: WalkData, user) -> list[str]:
             ):
                 continue
             found.append(marker)
+        found.extend(
+            marker
+            for rows, marker in data.time_markers
+            if not any(access.can(user, "view", row) for row in rows)
+        )
         data.ids[key] = found
     return data.ids[key]
 

@@ -25,6 +25,7 @@ from collections import defaultdict
 
 from institutes.models import Ward
 
+from . import supervision
 from .demo import _instructor, _supervisors
 from .models import (
     SHIFT_HOURS,
@@ -167,34 +168,28 @@ def _clinical_year(ctx, cohort, year, shift, weekdays, weeks, admin, counts) -> 
                 placement=placement, to_status=status, by=admin
             )
         supervisor = placement.supervisor
-        hours.extend(_approved_hours(placement, supervisors, days=days[placement.pk]))
-        counts["hours"] += len(days[placement.pk])
-        evaluation_record(
-            placement=placement,
-            kind=EvaluationKind.FINAL,
-            scores={
-                "professional_behaviour": rng.randint(4, 5),
-                "communication": rng.randint(3, 5),
-                "clinical_skills": rng.randint(3, 5),
-                "safety": rng.randint(4, 5),
-                "documentation": rng.randint(3, 5),
-            },
-            by=supervisor,
-            comments=rng.choice(COMMENTS),
-            evaluated_on=placement.end_date,
-        )
+        # Entered and decided on the placement's last day, as the ward did then.
+        with supervision.as_of(placement.end_date):
+            hours.extend(
+                _approved_hours(placement, supervisors, days=days[placement.pk])
+            )
+            counts["hours"] += len(days[placement.pk])
+            _final_evaluation(placement, supervisor, rng)
         counts["placements"] += 1
     ClinicalHours.objects.bulk_create(hours, batch_size=1000)
     for placements in by_student.values():
         for competency in competencies:
             placement = rng.choice(placements)
-            signoff_record(
-                placement=placement,
-                competency=competency,
-                level=rng.choice([SignOffLevel.SUPERVISED, SignOffLevel.INDEPENDENT]),
-                assessed_on=placement.end_date,
-                by=placement.supervisor,
-            )
+            with supervision.as_of(placement.end_date):
+                signoff_record(
+                    placement=placement,
+                    competency=competency,
+                    level=rng.choice(
+                        [SignOffLevel.SUPERVISED, SignOffLevel.INDEPENDENT]
+                    ),
+                    assessed_on=placement.end_date,
+                    by=placement.supervisor,
+                )
             counts["signoffs"] += 1
 
 
@@ -219,6 +214,23 @@ def _approved_hours(placement, supervisors, *, days) -> list[ClinicalHours]:
         _decide_one(entry, decision="approve", by=placement.supervisor, comment="")
         entries.append(entry)
     return entries
+
+
+def _final_evaluation(placement, supervisor, rng) -> None:
+    evaluation_record(
+        placement=placement,
+        kind=EvaluationKind.FINAL,
+        scores={
+            "professional_behaviour": rng.randint(4, 5),
+            "communication": rng.randint(3, 5),
+            "clinical_skills": rng.randint(3, 5),
+            "safety": rng.randint(4, 5),
+            "documentation": rng.randint(3, 5),
+        },
+        by=supervisor,
+        comments=rng.choice(COMMENTS),
+        evaluated_on=placement.end_date,
+    )
 
 
 def _second_saturday_of_february(year: int) -> datetime.date:

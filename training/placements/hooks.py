@@ -1,8 +1,9 @@
 """How placements plug into the other apps when the project starts.
 
-* Clinical supervisors see the students placed in their wards (the student only:
-  name, number, photo, year; never marks or contacts): the students app lets other
-  apps open more read paths to Student. Trainers need no student record.
+* Clinical supervisors see the students placed in their wards *now* (the student
+  only: name, number, photo, year; never marks or contacts): the students app lets
+  other apps open more read paths to Student, here limited to the time the placement
+  runs plus a grace (`supervision.placed_now`). Trainers need no student record.
 * Graduation needs every year's approved clinical hours and signed-off competencies:
   registered with the students app's graduation-requirement registry.
 * Promotion (the year rollover, years 1–4) needs the finished year's hours and
@@ -23,8 +24,12 @@ def connect() -> None:
     )
 
     from .selectors import clinical_graduation_unmet, clinical_promotion_unmet
+    from .supervision import placed_now_via
 
-    extend_student_visibility(ward=("placements__ward",))
+    extend_student_visibility(
+        ward=("placements__ward",),
+        when={"placements__ward": placed_now_via("placements__")},
+    )
     register_graduation_requirement("training.clinical", clinical_graduation_unmet)
     register_promotion_requirement("training.clinical", clinical_promotion_unmet)
     _register_student_panel()

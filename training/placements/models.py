@@ -32,6 +32,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from institutes.access import AccessRule, Paths
 from institutes.bilingual import BilingualNameMixin
 
+from .supervision import placed_now_via
+
 
 class Shift(models.TextChoices):
     MORNING = "morning", _("Morning")
@@ -101,10 +103,17 @@ ACTIVE_PLACEMENT = (
 )
 
 _INSTITUTE_OF_BLOCK = ("cohort__institute",)
+# A ward's supervisors see a placement, and what hangs on it, while it runs and for
+# a short grace after (training.placements.supervision); the other paths have no
+# time limit.
 PLACEMENT_VIEW = Paths(
     institute=("block__cohort__institute",),
     hospital=("ward__hospital",),
     ward=("ward",),
+    when={"ward": placed_now_via("")},
+)
+_VIA_PLACEMENT_WARD = Paths(
+    ward=("placement__ward",), when={"placement__ward": placed_now_via("placement__")}
 )
 
 
@@ -453,7 +462,8 @@ class PlacementStatusChange(models.Model):
         view=Paths(
             institute=("placement__block__cohort__institute",),
             hospital=("placement__ward__hospital",),
-            ward=("placement__ward",),
+            ward=_VIA_PLACEMENT_WARD.ward,
+            when=_VIA_PLACEMENT_WARD.when,
         ),
         change=Paths(),
     )
@@ -499,6 +509,7 @@ class PlacementDay(models.Model):
             institute=("placement__block__cohort__institute",),
             hospital=("ward__hospital",),
             ward=("ward",),
+            when={"ward": placed_now_via("placement__")},
         ),
         change=Paths(),
     )
@@ -584,7 +595,8 @@ class HoursStatus(models.TextChoices):
 _HOURS_VIEW = Paths(
     institute=("placement__block__cohort__institute",),
     hospital=("placement__ward__hospital",),
-    ward=("placement__ward",),
+    ward=_VIA_PLACEMENT_WARD.ward,
+    when=_VIA_PLACEMENT_WARD.when,
 )
 
 
@@ -648,7 +660,7 @@ class ClinicalHours(models.Model):
         _("decided by the person who entered it"), default=False, editable=False
     )
 
-    access_rule = AccessRule(view=_HOURS_VIEW, change=Paths(ward=("placement__ward",)))
+    access_rule = AccessRule(view=_HOURS_VIEW, change=_VIA_PLACEMENT_WARD)
 
     class Meta:
         verbose_name = _("clinical hours")
@@ -751,7 +763,7 @@ class CompetencySignOff(models.Model):
         related_name="correction",
     )
 
-    access_rule = AccessRule(view=_HOURS_VIEW, change=Paths(ward=("placement__ward",)))
+    access_rule = AccessRule(view=_HOURS_VIEW, change=_VIA_PLACEMENT_WARD)
 
     class Meta:
         verbose_name = _("competency sign-off")
@@ -827,7 +839,7 @@ class PlacementEvaluation(models.Model):
     )
     evaluated_on = models.DateField(_("date"))
 
-    access_rule = AccessRule(view=_HOURS_VIEW, change=Paths(ward=("placement__ward",)))
+    access_rule = AccessRule(view=_HOURS_VIEW, change=_VIA_PLACEMENT_WARD)
 
     class Meta:
         verbose_name = _("placement evaluation")

@@ -173,13 +173,17 @@ def cohort_grid(
 
 
 def ward_schedule(
-    *, ward: Ward, start: datetime.date, end: datetime.date
+    *, ward: Ward, start: datetime.date, end: datetime.date, user
 ) -> list[tuple[datetime.date, str, list[PlacementDay]]]:
-    """Each booked day and shift of a ward with its students (the nurses' station sheet)."""
-    days = (
+    """Each booked day and shift of a ward with its students (the nurses' station
+    sheet), as far as `user` may see them: a ward's supervisor sees the students
+    placed there now (training.placements.supervision), not last year's or next
+    month's."""
+    days = access.filter_for(
         PlacementDay.objects.filter(ward=ward, date__gte=start, date__lte=end)
         .select_related("student__person", "placement__supervisor")
-        .order_by("date", "shift", "student__person__name_ar")
+        .order_by("date", "shift", "student__person__name_ar"),
+        user,
     )
     grouped: dict[tuple[datetime.date, str], list[PlacementDay]] = defaultdict(list)
     for d in days:

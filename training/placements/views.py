@@ -26,6 +26,7 @@ from institutes.models import Ward
 from institutes.scoped_admin import date_param
 from institutes.spreadsheets import spreadsheet_response
 
+from . import supervision
 from .forms import (
     AdjustPlacementForm,
     BlockWardForm,
@@ -465,7 +466,7 @@ def ward_schedule_pdf(request, pk):
     end = _date_param(request, "end", start + datetime.timedelta(days=13))
     if end < start or (end - start).days > 120:
         raise Http404(_("Choose a period of at most 120 days."))
-    days = ward_schedule(ward=ward, start=start, end=end)
+    days = ward_schedule(ward=ward, start=start, end=end, user=request.user)
     pdf = render_ward_schedule(ward=ward, start=start, end=end, days=days)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
@@ -558,11 +559,26 @@ def my_students_today(request):
     )
 
 
+def _no_longer_yours() -> str:
+    # The same words whether the hours were decided, belong to another ward or to a
+    # placement past the grace: nothing is told about rows the user may not see.
+    return _(
+        "These hours are no longer awaiting your decision: they have been decided, "
+        "or their placement ended more than %(days)s days ago and its ward no longer "
+        "decides them (authority staff do)."
+    ) % {"days": supervision.grace_days()}
+
+
 @require_POST
 def hours_decide_view(request, pk):
-    entry = access.object_or_404(pending_hours(request.user), pk)
+    key = access.stored_key(ClinicalHours, pk)
+    entry = (
+        pending_hours(request.user).filter(pk=key).first() if key is not None else None
+    )
     form = DecideForm(request.POST)
-    if form.is_valid():
+    if entry is None:
+        messages.error(request, _no_longer_yours())
+    elif form.is_valid():
         try:
             hours_decide(
                 entry=entry,
@@ -591,8 +607,11 @@ def hours_approve_many_view(request):
     """Approve every selected entry awaiting approval in one save."""
     ids = [int(v) for v in request.POST.getlist("entry") if v.isdigit()]
     entries = list(pending_hours(request.user).filter(pk__in=ids))
+    if len(entries) < len(set(ids)):
+        messages.error(request, _no_longer_yours())
     if not entries:
-        messages.warning(request, _("Select the hours to approve."))
+        if not ids:
+            messages.warning(request, _("Select the hours to approve."))
     else:
         approved, errors = hours_approve_many(entries=entries, by=request.user)
         if approved:

@@ -27,8 +27,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def ctx(monkeypatch):
+def ctx(monkeypatch, settings):
     monkeypatch.setattr(demo_graduates, "SIZE", 2)
+    # The demo runs with the real supervision grace: its past years are entered as
+    # of the days they replay, not refused as long over.
+    settings.PLACEMENT_SUPERVISION_GRACE_DAYS = 14
     context = DemoContext(stdout=io.StringIO(), rng=random.Random(7))
     institutes_demo.load(context)
     curriculum_demo.load(context)

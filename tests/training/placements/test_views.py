@@ -241,12 +241,12 @@ def test_approval_and_rejection_from_the_pending_list(two, client):
     )
     client.force_login(p.supervisor)
     decide = "training_hours_decide"
-    assert (
-        client.post(
-            reverse(decide, args=[theirs.pk]), {"decision": "approve"}
-        ).status_code
-        == 404
+    # Refused with the words said for any id not awaiting this user's decision
+    # (decided, another ward's, past the grace): nothing is told about the row.
+    refused = client.post(
+        reverse(decide, args=[theirs.pk]), {"decision": "approve"}, follow=True
     )
+    assert "لم تعد هذه الساعات في انتظار قرارك" in refused.content.decode()
     client.post(reverse(decide, args=[mine.pk]), {"decision": "reject"})
     mine.refresh_from_db()
     assert mine.status == HoursStatus.PENDING  # a rejection needs a comment

@@ -38,7 +38,7 @@ def site(db):
 
 def _pdf(site, start, days):
     end = start + datetime.timedelta(days=days - 1)
-    schedule = ward_schedule(ward=site.ward, start=start, end=end)
+    schedule = ward_schedule(ward=site.ward, start=start, end=end, user=site.admin)
     return render_ward_schedule(ward=site.ward, start=start, end=end, days=schedule)
 
 
@@ -67,7 +67,9 @@ def test_a_week_without_bookings_gets_no_page(site):
 def test_weeks_have_only_booked_dates_and_shifts(site):
     start, end = D(2026, 10, 3), D(2026, 10, 16)
     weeks = ward_schedule_weeks(
-        ward_schedule(ward=site.ward, start=start, end=end), start=start, end=end
+        ward_schedule(ward=site.ward, start=start, end=end, user=site.admin),
+        start=start,
+        end=end,
     )
     assert [(w.first, w.last) for w in weeks] == [
         (D(2026, 10, 3), D(2026, 10, 9)),

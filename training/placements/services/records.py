@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from institutes import access
 from institutes.formatting import NumberParseError, parse_number
 from institutes.models import Ward
 
@@ -27,7 +28,19 @@ from ..models import (
     RecordedClinicalYear,
     SignOffLevel,
 )
+from ..supervision import is_supervised_now, supervision_closed_message
 from .booking import _day
+
+
+def _check_ward_still_supervises(placement: Placement, by) -> None:
+    """A ward's supervisor records and decides only while the ward sees the
+    placement (training.placements.supervision); authority staff at any time."""
+    if access.scope_for(by).is_authority or is_supervised_now(placement):
+        return
+    raise ValidationError(
+        supervision_closed_message(placement), code="supervision_closed"
+    )
+
 
 # --- Clinical hours ------------------------------------------------------------------
 
@@ -85,6 +98,7 @@ def hours_record(
     old one stays with status "corrected". The new entry awaits approval.
     """
     hours = parse_hours(hours)
+    _check_ward_still_supervises(placement, by)
     day = PlacementDay.objects.filter(placement=placement, date=date).first()
     _check_hours(placement=placement, day=day, date=date, hours=hours)
     current = (
@@ -147,6 +161,7 @@ DECISIONS = ("approve", "reject", "return")
 
 
 def _decide_one(entry: ClinicalHours, *, decision: str, by, comment: str):
+    _check_ward_still_supervises(entry.placement, by)
     if entry.status != HoursStatus.PENDING:
         raise ValidationError(
             _("These hours are already %(status)s.")
@@ -195,7 +210,11 @@ def hours_decide(
         decision = "approve" if approve else "reject"
     if decision not in DECISIONS:
         raise ValidationError(_("Unknown decision."))
-    entry = ClinicalHours.objects.select_for_update().get(pk=entry.pk)
+    entry = (
+        ClinicalHours.objects.select_for_update(of=("self",))
+        .select_related("placement")
+        .get(pk=entry.pk)
+    )
     _decide_one(entry, decision=decision, by=by, comment=comment)
     entry.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])
     return entry
@@ -206,7 +225,8 @@ def hours_approve_many(*, entries, by) -> tuple[int, dict[int, str]]:
     """Approve many entries in one save (the supervisor's "select all"): those that
     can be approved are, the others come back with why (e.g. entered by `by`)."""
     locked = list(
-        ClinicalHours.objects.select_for_update()
+        ClinicalHours.objects.select_for_update(of=("self",))
+        .select_related("placement")
         .filter(pk__in=[e.pk for e in entries])
         .order_by("pk")
     )
@@ -242,6 +262,7 @@ def signoff_record(
 
     A correction names the entry it corrects; both stay in the record.
     """
+    _check_ward_still_supervises(placement, by)
     student = placement.student
     if competency.year != placement.block.year or (
         competency.version_id != student.cohort.curriculum_version_id
@@ -300,6 +321,7 @@ def evaluation_record(
     evaluated_on: datetime.date | None = None,
 ) -> PlacementEvaluation:
     """Record (or revise, while the placement runs) a mid or final evaluation."""
+    _check_ward_still_supervises(placement, by)
     if placement.status in (PlacementStatus.PLANNED, PlacementStatus.CANCELLED):
         raise ValidationError(_("Only confirmed or running placements are evaluated."))
     if kind not in EvaluationKind.values:
