@@ -72,7 +72,26 @@ def _clean_phone(phone: str) -> str:
     return phone
 
 
-class IntakeForm(forms.Form):
+class _TopicAndConcernsForm(forms.Form):
+    """A request's topic (the user's own topics), what it concerns and a phone."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        topics = Topic.objects.filter(active=True)
+        if user is not None:
+            topics = access.filter_for(topics, user)
+        self.fields["topic"].queryset = topics
+        self.fields["concerns"].choices = concerns_choices(user)
+
+    def clean_phone(self):
+        return _clean_phone(self.cleaned_data["phone"])
+
+    def _with_concerns(self, data: dict) -> dict:
+        data["institute"], data["hospital"] = parse_concerns(data.get("concerns"))
+        return data
+
+
+class IntakeForm(_TopicAndConcernsForm):
     """One screen for a call, a walk-in or an e-mail, filled while the caller talks."""
 
     channel = forms.ChoiceField(
@@ -122,17 +141,6 @@ class IntakeForm(forms.Form):
         )
     )
 
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        topics = Topic.objects.filter(active=True)
-        if user is not None:
-            topics = access.filter_for(topics, user)
-        self.fields["topic"].queryset = topics
-        self.fields["concerns"].choices = concerns_choices(user)
-
-    def clean_phone(self):
-        return _clean_phone(self.cleaned_data["phone"])
-
     def clean(self):
         data = super().clean()
         if not data.get("phone") and not data.get("email"):
@@ -140,11 +148,10 @@ class IntakeForm(forms.Form):
                 "phone",
                 _("Take a phone number or an e-mail address so that we can answer."),
             )
-        data["institute"], data["hospital"] = parse_concerns(data.get("concerns"))
-        return data
+        return self._with_concerns(data)
 
 
-class StaffRequestForm(forms.Form):
+class StaffRequestForm(_TopicAndConcernsForm):
     """An employee's own work matter (staff channel)."""
 
     kind = forms.ChoiceField(
@@ -175,21 +182,9 @@ class StaffRequestForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        topics = Topic.objects.filter(active=True)
-        if user is not None:
-            topics = access.filter_for(topics, user)
-        self.fields["topic"].queryset = topics
-        self.fields["concerns"].choices = concerns_choices(user)
-
-    def clean_phone(self):
-        return _clean_phone(self.cleaned_data["phone"])
-
     def clean(self):
         data = super().clean()
-        data["institute"], data["hospital"] = parse_concerns(data.get("concerns"))
-        return data
+        return self._with_concerns(data)
 
 
 class AnswerForm(forms.Form):
