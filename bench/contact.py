@@ -22,37 +22,12 @@ import datetime
 import os
 import random
 import statistics
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.common import ROOT, setup_django, timed
+
 DB = ROOT / "var" / "bench-contact.sqlite3"
-
-
-def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    if "DATABASE_URL" not in os.environ:
-        os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
-    os.environ["TASKS_BACKEND"] = "immediate"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.DEBUG = False
-
-
-def timed(fn, repeat: int = 7) -> tuple[float, float]:
-    """(median, max) wall time in milliseconds over `repeat` runs after a warm-up."""
-    fn()
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        runs.append((time.perf_counter() - start) * 1000)
-    return statistics.median(runs), max(runs)
 
 
 def generate(*, requests: int, seed: int, first: int = 0) -> None:
@@ -281,7 +256,7 @@ def main() -> None:
         DB.parent.mkdir(exist_ok=True)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{DB}{suffix}").unlink(missing_ok=True)
-    setup_django()
+    setup_django(DB, keep_database_url=True)
     if args.steps:
         made = 0
         for size in (int(step) for step in args.steps.split(",")):

@@ -18,42 +18,17 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import random
 import statistics
-import sys
 import time
 from decimal import Decimal
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.common import ROOT, setup_django, timed
+
 DB = ROOT / "var" / "bench-students.sqlite3"
 INTAKES = range(2021, 2026)
 CURRENT = 2025
-
-
-def setup_django(db: Path) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
-    os.environ["TASKS_BACKEND"] = "immediate"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.DEBUG = False
-
-
-def timed(fn, repeat: int = 7) -> tuple[float, float]:
-    """(median, max) wall time in milliseconds over `repeat` runs after a warm-up."""
-    fn()
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        runs.append((time.perf_counter() - start) * 1000)
-    return statistics.median(runs), max(runs)
 
 
 def _names():
