@@ -100,9 +100,7 @@ def test_institute_admin_sees_the_student_side_only(world, client, person):
 
 
 @pytest.mark.django_db
-def test_other_institute_admin_gets_404_and_own_admin_the_page(
-    world, client, person
-):
+def test_other_institute_admin_gets_404_and_own_admin_the_page(world, client, person):
     _text(client, world.b.admin, person, status=404)
     # Twin: B's administrator opens a person of B's institute through the same door.
     own = _history(world, world.b, size=0)
@@ -148,7 +146,9 @@ def test_nobody_and_malformed_ids_are_404(world, client, person):
     assert response.status_code in (302, 404)
     assert person.name_ar not in response.content.decode()
     client.force_login(world.authority)
-    assert client.get("/admin/people/person/9999999999999999999999999/").status_code == 404
+    assert (
+        client.get("/admin/people/person/9999999999999999999999999/").status_code == 404
+    )
 
 
 @pytest.mark.django_db

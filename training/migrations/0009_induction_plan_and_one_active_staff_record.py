@@ -6,41 +6,92 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('institutes', '0005_constraint_messages'),
-        ('training', '0008_constraint_messages'),
+        ("institutes", "0005_constraint_messages"),
+        ("training", "0008_constraint_messages"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='InductionTopic',
+            name="InductionTopic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('job_category', models.CharField(choices=[('nurse', 'Nurse'), ('physician', 'Physician'), ('pharmacist', 'Pharmacist'), ('technician', 'Technician'), ('administrative', 'Administrative'), ('support', 'Support services')], max_length=20, verbose_name='job category')),
-                ('months_to_complete', models.PositiveSmallIntegerField(help_text='Counted from the hire date: 3 means within the first 3 months.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(24)], verbose_name='months to complete')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "job_category",
+                    models.CharField(
+                        choices=[
+                            ("nurse", "Nurse"),
+                            ("physician", "Physician"),
+                            ("pharmacist", "Pharmacist"),
+                            ("technician", "Technician"),
+                            ("administrative", "Administrative"),
+                            ("support", "Support services"),
+                        ],
+                        max_length=20,
+                        verbose_name="job category",
+                    ),
+                ),
+                (
+                    "months_to_complete",
+                    models.PositiveSmallIntegerField(
+                        help_text="Counted from the hire date: 3 means within the first 3 months.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(24),
+                        ],
+                        verbose_name="months to complete",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'induction topic',
-                'verbose_name_plural': 'induction plan',
-                'ordering': ['job_category', 'months_to_complete', 'topic__code'],
+                "verbose_name": "induction topic",
+                "verbose_name_plural": "induction plan",
+                "ordering": ["job_category", "months_to_complete", "topic__code"],
             },
         ),
         migrations.AddConstraint(
-            model_name='staffmember',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('person', 'hospital'), name='staff_one_active_record_per_hospital', violation_error_message="This person is already on this hospital's staff."),
+            model_name="staffmember",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_active", True)),
+                fields=("person", "hospital"),
+                name="staff_one_active_record_per_hospital",
+                violation_error_message="This person is already on this hospital's staff.",
+            ),
         ),
         migrations.AddField(
-            model_name='inductiontopic',
-            name='topic',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='induction_entries', to='training.topic', verbose_name='topic'),
+            model_name="inductiontopic",
+            name="topic",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="induction_entries",
+                to="training.topic",
+                verbose_name="topic",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inductiontopic',
-            constraint=models.UniqueConstraint(fields=('job_category', 'topic'), name='induction_topic_once_per_category', violation_error_message="This topic is already in this job category's induction."),
+            model_name="inductiontopic",
+            constraint=models.UniqueConstraint(
+                fields=("job_category", "topic"),
+                name="induction_topic_once_per_category",
+                violation_error_message="This topic is already in this job category's induction.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inductiontopic',
-            constraint=models.CheckConstraint(condition=models.Q(('months_to_complete__gte', 1), ('months_to_complete__lte', 24)), name='induction_months_in_range', violation_error_message='Months to complete are 1 to 24.'),
+            model_name="inductiontopic",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("months_to_complete__gte", 1), ("months_to_complete__lte", 24)
+                ),
+                name="induction_months_in_range",
+                violation_error_message="Months to complete are 1 to 24.",
+            ),
         ),
     ]

@@ -922,8 +922,7 @@ class InductionTopic(models.Model):
             models.CheckConstraint(
                 name="induction_months_in_range",
                 violation_error_message=_("Months to complete are 1 to 24."),
-                condition=Q(months_to_complete__gte=1)
-                & Q(months_to_complete__lte=24),
+                condition=Q(months_to_complete__gte=1) & Q(months_to_complete__lte=24),
             ),
         ]
 

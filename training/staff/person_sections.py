@@ -16,7 +16,6 @@ from institutes.person_record import STAFF_SIDE, PersonSection
 from .compliance import State
 from .models import Attendance, InductionTopic, StaffMember, StaffTopicStatus
 from .selectors import row_state
-from .services import hospitals_for_hiring
 
 
 def _hire_section(person, user) -> PersonSection | None:
@@ -42,9 +41,10 @@ def _hire_section(person, user) -> PersonSection | None:
             | Q(cohort__institute__partner_hospitals__in=ids)
         )
     graduated = graduates.exists()
-    if not graduated or StaffMember.objects.filter(
-        person=person, is_active=True
-    ).exists():
+    if (
+        not graduated
+        or StaffMember.objects.filter(person=person, is_active=True).exists()
+    ):
         return None
     from .forms import GraduateHireForm
 

@@ -37,7 +37,9 @@ def test_authority_hires_a_graduate_without_retyping_and_gets_induction_dates(
     world, client
 ):
     topic = TopicFactory(code="ipc", grace_days=30)
-    InductionTopic.objects.create(job_category="nurse", topic=topic, months_to_complete=3)
+    InductionTopic.objects.create(
+        job_category="nurse", topic=topic, months_to_complete=3
+    )
     person = graduate(world.a.institute).person
     names = (person.name_ar, person.name_en, person.birth_date)
     response = _post(client, world.authority, person, world.a.hospital)
@@ -62,9 +64,7 @@ def test_a_double_submit_creates_one_staff_record(world, client):
     )
     assert second.status_code == 302
     assert StaffMember.objects.filter(person=person).count() == 1
-    assert "already on a hospital" in _messages(second) or "بالفعل" in _messages(
-        second
-    )
+    assert "already on a hospital" in _messages(second) or "بالفعل" in _messages(second)
 
 
 @pytest.mark.django_db
@@ -122,5 +122,8 @@ def test_institute_admin_sees_no_hire_form_and_may_not_post(world, client):
     client.force_login(world.a.admin)
     page = client.get(reverse("institutes_person", args=[person.pk])).content.decode()
     assert 'id="pp-enrolment"' in page and 'id="pp-hire"' not in page
-    assert _post(client, world.a.admin, person, world.a.hospital).status_code in (302, 403)
+    assert _post(client, world.a.admin, person, world.a.hospital).status_code in (
+        302,
+        403,
+    )
     assert not StaffMember.objects.filter(person=person).exists()
