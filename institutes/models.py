@@ -543,6 +543,17 @@ class Person(BilingualNameMixin, SearchTextMixin):
             )
 
     @property
+    def identity_document(self) -> "IdentityDocument | None":
+        """The document printed on certificates: a national document (Egyptian
+        national ID, Omani civil number) first, then a passport, then a residence
+        card. Reads the prefetched documents when they are."""
+        order = {value: n for n, value in enumerate(DocumentType.values)}
+        documents = sorted(
+            self.documents.all(), key=lambda d: (order.get(d.document_type, 99), d.pk)
+        )
+        return documents[0] if documents else None
+
+    @property
     def document_number(self) -> str:
         """The number to print: the Egyptian national ID, else the first document's."""
         if self.national_id:

@@ -116,6 +116,7 @@ register_document_kind(
             "cohort__institute__logo",
             "cohort__curriculum_version__programme",
         ),
+        prefetch_related=("student__person__documents",),
         bulk_selections=(
             BulkSelection(
                 code="cohort-year",
@@ -197,6 +198,7 @@ register_document_kind(
             "cohort__institute__logo",
             "cohort__curriculum_version__programme",
         ),
+        prefetch_related=("person__documents",),
         bulk_selections=(
             BulkSelection(
                 code="year",
@@ -236,8 +238,9 @@ def _graduation_context(student: Student) -> dict:
         "programme": _programme(student.cohort),
         "intake": academic_year_label(student.cohort.intake_year),
         "graduation_year": academic_year_label(last),
-        # The holder's own fields (never in the shared background).
-        "national_id": student.person.national_id,
+        # The holder's own fields (never in the shared background): the identity
+        # document printed (a national ID, a civil number or a passport).
+        "identity_document": student.person.identity_document,
         "standing": final_standing(student),
     }
 
@@ -291,7 +294,7 @@ register_document_kind(
             "cohort__institute__logo",
             "cohort__curriculum_version__programme",
         ),
-        prefetch_related=("enrolments",),
+        prefetch_related=("enrolments", "person__documents"),
         bulk_selections=(
             BulkSelection(
                 code="cohort",

@@ -21,5 +21,10 @@ class TrainingConfig(AppConfig):
         from .placements import hooks
 
         hooks.connect()
+        from institutes.person_record import register_person_sections
+
+        from .staff.person_sections import staff_sections
+
+        register_person_sections(staff_sections)
         for old, new in LEGACY_TASK_MODULES.items():
             sys.modules.setdefault(old, importlib.import_module(new))

@@ -9,11 +9,15 @@
 - `value|hours:mode`     2.0 -> ٢ / 2
 - `value|docdate:mode`   "24 نوفمبر 2026" in the active language, digits in `mode`
 - `value|ident`          an identifier as typed, in `<bdi dir="ltr">` (never converted)
+- `document|document_label:language`  an identity document's type (with the issuing
+  country for passports and residence cards) in `language` ("ar"/"en", default the
+  active one): «جواز سفر (السودان)», "Passport (Sudan)"
 """
 
 from decimal import Decimal
 
 from django import template
+from django.utils import translation
 
 from institutes import formatting
 
@@ -73,3 +77,19 @@ def name_size(value):
 def tel(value):
     """`href` for a phone number: `tel:` with digits only (no spaces or dashes)."""
     return formatting.tel_uri(value)
+
+
+_DOCUMENTS_WITH_COUNTRY = ("passport", "residence_card")
+
+
+@register.filter
+def document_label(document, language=None):
+    """An identity document's type in `language`, with the issuing country where the
+    type alone does not say it (passports, residence cards)."""
+    if document is None:
+        return ""
+    with translation.override(language or translation.get_language()):
+        label = str(document.get_document_type_display())
+        if document.document_type in _DOCUMENTS_WITH_COUNTRY and document.country:
+            label = f"{label} ({document.get_country_display()})"
+    return label

@@ -184,6 +184,7 @@ def _clinical_record_kind():
             "cohort__institute__logo",
             "cohort__curriculum_version__programme",
         ),
+        prefetch_related=("student__person__documents",),
     )
 
 

@@ -33,6 +33,15 @@ def connect() -> None:
     register_graduation_requirement("training.clinical", clinical_graduation_unmet)
     register_promotion_requirement("training.clinical", clinical_promotion_unmet)
     _register_student_panel()
+    _register_person_sections()
+
+
+def _register_person_sections() -> None:
+    from institutes.person_record import register_person_sections
+
+    from .person_sections import placement_sections
+
+    register_person_sections(placement_sections)
 
 
 def _register_student_panel() -> None:

@@ -10,7 +10,10 @@ Rules (one place, tested at their boundaries in tests/training/test_staff_compli
 - With the "previous expiry" renewal rule, a pass no more than `renewal_window_days`
   before the current `valid_until` (and not after it) extends from that expiry, so
   early renewal loses nothing; any other pass counts from its own date.
-- A never-taken topic is "in grace" until `hire_date + grace_days` (inclusive).
+- A never-taken topic is "in grace" until `hire_date + grace_days` (inclusive); when
+  the topic is in the induction of the staff member's job category
+  (`InductionTopic`), until the day before `hire_date + months_to_complete` months
+  instead. That date is the new hire's due date for the topic.
 
 `StaffTopicStatus` holds, per staff member and required topic, the last completion,
 `valid_until` and `grace_until`. `status_sync` rewrites the rows of a batch of staff in
@@ -30,7 +33,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Attendance, RenewalRule, StaffMember, StaffTopicStatus, Topic
+from .models import (
+    Attendance,
+    InductionTopic,
+    RenewalRule,
+    StaffMember,
+    StaffTopicStatus,
+    Topic,
+)
 
 DUE_SOON_DAYS = 30
 SYNC_BATCH = 2000
@@ -105,6 +115,25 @@ def staff_required_q(topic: Topic) -> Q:
     return q
 
 
+def grace_until_for(
+    topic: Topic, *, hired: datetime.date, induction_months: int | None
+) -> datetime.date:
+    """The last day a never-taken topic is "in grace" (the new hire's due date)."""
+    if induction_months:
+        return add_months(hired, induction_months) - datetime.timedelta(days=1)
+    return hired + datetime.timedelta(days=topic.grace_days)
+
+
+def induction_months() -> dict[tuple[str, int], int]:
+    """{(job category, topic id): months to complete} of the induction plan."""
+    return {
+        (category, topic_id): months
+        for category, topic_id, months in InductionTopic.objects.values_list(
+            "job_category", "topic_id", "months_to_complete"
+        )
+    }
+
+
 @dataclass(frozen=True)
 class TopicState:
     state: str
@@ -177,12 +206,17 @@ def status_sync(
     if not staff_ids or not topic_list:
         return 0
     changed = 0
+    induction = induction_months()
     for start in range(0, len(staff_ids), SYNC_BATCH):
-        changed += _sync_batch(staff_ids[start : start + SYNC_BATCH], topic_list)
+        changed += _sync_batch(
+            staff_ids[start : start + SYNC_BATCH], topic_list, induction
+        )
     return changed
 
 
-def _sync_batch(staff_ids: list[int], topics: list[Topic]) -> int:
+def _sync_batch(
+    staff_ids: list[int], topics: list[Topic], induction: dict[tuple[str, int], int]
+) -> int:
     topic_by_id = {t.pk: t for t in topics}
     staff_rows = StaffMember.objects.filter(pk__in=staff_ids).values_list(
         "pk", "hospital_id", "ward_id", "ward__specialty", "job_category",
@@ -222,7 +256,11 @@ def _sync_batch(staff_ids: list[int], topics: list[Topic]) -> int:
                 "ward_id": ward_id,
                 "completed_on": completed_on,
                 "valid_until": valid_until,
-                "grace_until": hired + datetime.timedelta(days=topic.grace_days),
+                "grace_until": grace_until_for(
+                    topic,
+                    hired=hired,
+                    induction_months=induction.get((category, topic.pk)),
+                ),
             }
             row = existing.get(key)
             if row is None:

@@ -26,6 +26,7 @@ from .models import (
     Attendance,
     AttendanceStatus,
     Delivery,
+    InductionTopic,
     JobCategory,
     RenewalRule,
     SessionStatus,
@@ -166,8 +167,43 @@ def _weighted(rng, pairs):
     return pairs[-1][0]
 
 
+# The induction of a new hire: topic code → months to complete, per job category
+# (a topic is planned only for the categories it is required of).
+INDUCTION_PLAN = {
+    JobCategory.NURSE: {
+        "IPC": 1, "HH": 1, "BLS": 3, "FIRE": 2, "PS": 3, "MED": 3,
+        "WASTE": 6, "RIGHTS": 6, "GAHAR": 6,
+    },
+    JobCategory.PHYSICIAN: {
+        "IPC": 1, "HH": 1, "BLS": 3, "FIRE": 2, "PS": 3, "MED": 3, "GAHAR": 6,
+    },
+    JobCategory.PHARMACIST: {"IPC": 1, "HH": 1, "BLS": 3, "FIRE": 2, "MED": 3},
+    JobCategory.TECHNICIAN: {"IPC": 1, "HH": 1, "BLS": 3, "FIRE": 2, "WASTE": 3},
+    JobCategory.ADMINISTRATIVE: {"IPC": 2, "HH": 1, "FIRE": 2, "RIGHTS": 6},
+    JobCategory.SUPPORT: {"IPC": 1, "HH": 1, "FIRE": 2, "WASTE": 3},
+}  # fmt: skip
+
+
+def load_induction_plan(topics: dict[str, Topic]) -> int:
+    """The demo's induction plan (idempotent); returns the number of lines."""
+    count = 0
+    for category, plan in INDUCTION_PLAN.items():
+        for code, months in plan.items():
+            topic = topics.get(code)
+            if topic is None or category not in topic.job_categories:
+                continue
+            InductionTopic.objects.update_or_create(
+                job_category=category,
+                topic=topic,
+                defaults={"months_to_complete": months},
+            )
+            count += 1
+    return count
+
+
 def load_staff_training(ctx) -> None:
     topics = load_topics()
+    load_induction_plan(topics)
     hospitals = ctx.shared["hospitals"]
     if StaffMember.objects.filter(hospital__in=hospitals.values()).exists():
         ctx.say(f"  {len(topics)} training topics; staff already loaded")

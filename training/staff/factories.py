@@ -16,6 +16,7 @@ from institutes.models import Person
 
 from .models import (
     AssessmentKind,
+    InductionTopic,
     JobCategory,
     ReminderLog,
     StaffMember,
@@ -165,3 +166,15 @@ __all__ = [
     "make_national_id",
     "staff_sample",
 ]
+
+
+@scope_sample(InductionTopic, marker="topic")
+def _induction_sample(side):
+    # National reference data, screens for authority staff only: no role of either
+    # side opens them.
+    topic = TopicFactory(
+        code=f"i-{side.hospital.code}", title_ar=f"تهيئة {side.hospital.code}"
+    )
+    return InductionTopic.objects.create(
+        job_category=JobCategory.NURSE, topic=topic, months_to_complete=3
+    )

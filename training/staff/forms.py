@@ -125,6 +125,27 @@ class TopicForm(WagtailAdminModelForm):
         return topic
 
 
+class InductionTopicForm(WagtailAdminModelForm):
+    """A line of the induction plan; the due dates of the staff of the job categories
+    it touched are recomputed on save."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._category_before = self.instance.job_category if self.instance.pk else ""
+        if "topic" in self.fields:
+            self.fields["topic"].queryset = Topic.objects.filter(
+                is_active=True
+            ).order_by("code")
+
+    def save(self, commit=True):
+        from .services import induction_plan_changed
+
+        entry = super().save(commit=commit)
+        for category in {self._category_before, entry.job_category} - {""}:
+            induction_plan_changed(job_category=category)
+        return entry
+
+
 class SessionForm(WagtailAdminModelForm):
     """A training session; times carried to bookings by `session_after_save`.
 
@@ -225,3 +246,55 @@ class TopicChoiceForm(forms.Form):
     topic = forms.ModelChoiceField(
         label=_("Topic"), queryset=Topic.objects.all(), required=False
     )
+
+
+class GraduateHireForm(forms.Form):
+    """Hire a graduate from their person page: only the employment is typed; names
+    and identity documents come from the person (`graduate_hire`)."""
+
+    hospital = forms.ModelChoiceField(label=_("hospital"), queryset=None)
+    ward = forms.ModelChoiceField(
+        label=_("department / ward"), queryset=None, required=False
+    )
+    employee_number = forms.CharField(label=_("employee number"), max_length=30)
+    job_category = forms.ChoiceField(
+        label=_("job category"), choices=JobCategory.choices, initial=JobCategory.NURSE
+    )
+    job_title = forms.CharField(label=_("job title"), max_length=120, required=False)
+    hire_date = forms.DateField(
+        label=_("hire date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.utils import timezone
+
+        from institutes import access
+
+        from .services import hospitals_for_hiring
+
+        hospitals = hospitals_for_hiring(user).order_by("name_ar")
+        self.fields["hospital"].queryset = hospitals
+        self.fields["ward"].queryset = (
+            access.wards_for(user)
+            .filter(hospital__in=hospitals)
+            .select_related("hospital")
+            .order_by("hospital__name_ar", "name_ar")
+        )
+        self.fields["hospital"].error_messages["invalid_choice"] = _(
+            "You may add staff only to your own hospitals."
+        )
+        self.fields["hire_date"].initial = timezone.localdate()
+
+    def clean_employee_number(self):
+        value = self.cleaned_data["employee_number"].strip()
+        validate_visible_text(value)
+        return value
+
+    def clean_hire_date(self):
+        import datetime
+
+        value = self.cleaned_data["hire_date"]
+        if not datetime.date(1950, 1, 1) <= value <= datetime.date(2199, 12, 31):
+            raise forms.ValidationError(_("Enter a hire date between 1950 and 2199."))
+        return value

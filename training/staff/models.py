@@ -140,6 +140,14 @@ class StaffMember(SearchTextMixin):
                     "This hospital already has a staff member with this employee number."
                 ),
             ),
+            models.UniqueConstraint(
+                fields=["person", "hospital"],
+                condition=Q(is_active=True),
+                name="staff_one_active_record_per_hospital",
+                violation_error_message=_(
+                    "This person is already on this hospital's staff."
+                ),
+            ),
         ]
         indexes = [
             models.Index(fields=["hospital", "is_active", "ward"]),
@@ -868,12 +876,82 @@ class ReminderLog(models.Model):
         return f"{self.staff} — {self.topic.code} — {self.due_date}"
 
 
+class InductionTopic(models.Model):
+    """One topic of a job category's induction: a new hire of that category completes
+    it within `months_to_complete` months of their hire date. Edited by authority
+    staff in Training → Induction plan.
+
+    Compliance reads it (`training.staff.compliance`): for such a hire a topic never
+    taken is due — "in grace" — until the day before hire date + these months
+    (instead of the topic's own grace days).
+    """
+
+    job_category = models.CharField(
+        _("job category"), max_length=20, choices=JobCategory.choices
+    )
+    topic = models.ForeignKey(
+        Topic,
+        verbose_name=_("topic"),
+        on_delete=models.PROTECT,
+        related_name="induction_entries",
+    )
+    months_to_complete = models.PositiveSmallIntegerField(
+        _("months to complete"),
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text=_("Counted from the hire date: 3 means within the first 3 months."),
+    )
+
+    access_rule = AccessRule.reference_data()
+    panels = [
+        FieldRowPanel([FieldPanel("job_category"), FieldPanel("topic")]),
+        FieldPanel("months_to_complete"),
+    ]
+
+    class Meta:
+        verbose_name = _("induction topic")
+        verbose_name_plural = _("induction plan")
+        ordering = ["job_category", "months_to_complete", "topic__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["job_category", "topic"],
+                name="induction_topic_once_per_category",
+                violation_error_message=_(
+                    "This topic is already in this job category's induction."
+                ),
+            ),
+            models.CheckConstraint(
+                name="induction_months_in_range",
+                violation_error_message=_("Months to complete are 1 to 24."),
+                condition=Q(months_to_complete__gte=1) & Q(months_to_complete__lte=24),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_job_category_display()}: {self.topic.title}"
+
+    def clean(self):
+        if (
+            self.topic_id
+            and self.job_category
+            and self.job_category not in (self.topic.job_categories or [])
+        ):
+            raise ValidationError(
+                {
+                    "topic": _(
+                        "This topic is not required of this job category; add the "
+                        "category to the topic first."
+                    )
+                }
+            )
+
+
 __all__ = [
     "AssessmentKind",
     "Attendance",
     "AttendanceChange",
     "AttendanceStatus",
     "Delivery",
+    "InductionTopic",
     "JobCategory",
     "RecomputeStatus",
     "Registration",

@@ -655,3 +655,115 @@ def roster_save_from_paper(
         recorded_by=recorded_by,
         reason=_("Entered from the paper sign-in sheet"),
     )
+
+
+# --- Hiring a graduate --------------------------------------------------------------
+
+
+def hospitals_for_hiring(user):
+    """Hospitals where `user` may add staff (authority staff: all; a trainer: theirs),
+    read from the staff record's own access rule."""
+    from institutes import access
+    from institutes.models import Hospital
+
+    scope = access.scope_for(user)
+    if scope.is_authority:
+        return Hospital.objects.all()
+    if not access.user_may(user, "add", StaffMember):
+        return Hospital.objects.none()
+    return Hospital.objects.filter(pk__in=sorted(scope.ids_for("hospital")))
+
+
+@transaction.atomic
+def graduate_hire(
+    *,
+    person,
+    by,
+    hospital,
+    employee_number: str,
+    hire_date: datetime.date,
+    job_category: str,
+    ward=None,
+    job_title: str = "",
+) -> StaffMember:
+    """Make a graduate of an institute a staff member of `hospital`, from their person.
+
+    Names and identity documents are not retyped: the person's own document and
+    names go through `staff_member_save` (hence `person_upsert` and its identity
+    rule; what is typed equals what is recorded, so nothing of the person changes).
+    The person's row is locked first, so a second submit waits and then finds the
+    staff record; the database also refuses a second active record of one person in
+    one hospital. Refused (ValidationError, plain message): a hospital outside
+    `by`'s scope, a person who has not graduated, a person already on staff.
+    """
+    from institutes.identity import DocumentInput
+    from institutes.models import Person
+    from students.models import Student, StudentStatus
+
+    if not hospitals_for_hiring(by).filter(pk=hospital.pk).exists():
+        raise ValidationError(
+            {"hospital": _("You may add staff only to your own hospitals.")}
+        )
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    status = (
+        Student.objects.filter(person=person).values_list("status", flat=True).first()
+    )
+    if status != StudentStatus.GRADUATED:
+        raise ValidationError(
+            _(
+                "Only a graduate of an institute is hired from their record: this "
+                "person has not graduated."
+            )
+        )
+    if StaffMember.objects.filter(person=person, is_active=True).exists():
+        raise ValidationError(
+            _(
+                "This person is already on a hospital's staff; a second employment "
+                "is added from the staff screens."
+            )
+        )
+    document = person.documents.order_by("pk").first()
+    if document is None:
+        raise ValidationError(
+            _("This person has no identity document recorded; ask their institute.")
+        )
+    try:
+        return staff_member_save(
+            by=by,
+            document=DocumentInput(
+                document_type=document.document_type,
+                number=document.number,
+                country=document.country,
+                expires_on=document.expires_on,
+            ),
+            name_ar=person.name_ar,
+            name_en=person.name_en,
+            birth_date=person.birth_date,
+            sex=person.sex,
+            nationality=person.nationality,
+            # Hiring this graduate from their own page is the explicit confirmation
+            # that the staff record belongs to this person.
+            confirm_link=True,
+            hospital=hospital,
+            ward=ward,
+            employee_number=employee_number,
+            job_category=job_category,
+            job_title=job_title,
+            hire_date=hire_date,
+        )
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("This person is already on this hospital's staff.")
+        ) from exc
+
+
+@transaction.atomic
+def induction_plan_changed(*, job_category: str) -> int:
+    """Recompute the due dates of the active staff of a job category after its
+    induction plan changed. Returns the number of status rows changed."""
+    from .compliance import status_sync
+
+    ids = StaffMember.objects.filter(
+        job_category=job_category, is_active=True
+    ).values_list("pk", flat=True)
+    return status_sync(list(ids))

@@ -188,9 +188,21 @@ class TopicStatusTable(OperationalTable):
     completed_on = tables.Column(
         accessor="0__completed_on", verbose_name=_("Last completed"), orderable=False
     )
+    due = tables.Column(
+        accessor="0", verbose_name=_("Due by"), orderable=False, empty_values=()
+    )
 
     class Meta(OperationalTable.Meta):
         empty_text = _("No topic is required of this staff member.")
+
+    def render_due(self, value):
+        # Never taken: the end of the grace period (for a new hire, the induction's
+        # due date); taken: the end of validity.
+        day = value.grace_until if value.completed_on is None else value.valid_until
+        return day.isoformat() if day else "—"
+
+    def value_due(self, value):
+        return self.render_due(value)
 
     def render_state(self, value):
         return render_to_string(

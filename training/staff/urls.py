@@ -7,6 +7,7 @@ from .views import (
     compliance_hospital,
     compliance_national,
     compliance_people,
+    graduate_hire_view,
     my_sessions,
     registration_cancel_view,
     session_cancel_view,
@@ -54,6 +55,11 @@ urlpatterns = [
         name="training_attendance_correct",
     ),
     path("staff/<int:pk>/record/", staff_record_view, name="training_staff_record"),
+    path(
+        "people/<int:person_pk>/hire/",
+        graduate_hire_view,
+        name="training_graduate_hire",
+    ),
     path("compliance/", compliance_hospital, name="training_compliance"),
     path(
         "compliance/national/",

@@ -34,6 +34,7 @@ from .models import (
     Registration,
     RegistrationStatus,
     SessionStatus,
+    StaffMember,
     StaffTopicStatus,
     TrainingSession,
 )
@@ -706,3 +707,40 @@ def staff_import(request):
             hospital=hospital,
         )
     return render(request, "training/staff/staff_import.html", context)
+
+
+# --- Hiring a graduate from their person page ---------------------------------------
+
+
+@require_POST
+def graduate_hire_view(request, person_pk):
+    """POST from the person page: `graduate_hire`, then back to the person page with
+    what happened. A person the user cannot see at all is a 404."""
+    from institutes.person_record import person_for_page, person_sections
+
+    from .forms import GraduateHireForm
+    from .services import graduate_hire
+
+    if not access.user_may(request.user, "add", StaffMember):
+        raise PermissionDenied(_("Only trainers and authority staff add staff."))
+    person = person_for_page(person_pk)
+    if person is None or not person_sections(person, request.user):
+        raise Http404(_("No such record in your institutes and hospitals."))
+    form = GraduateHireForm(request.POST, user=request.user)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("institutes_person", person.pk)
+    try:
+        staff = graduate_hire(person=person, by=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+        return redirect("institutes_person", person.pk)
+    messages.success(
+        request,
+        _("%(name)s is now on the staff of %(hospital)s; induction due dates are set.")
+        % {"name": person.name, "hospital": staff.hospital.name},
+    )
+    return redirect("institutes_person", person.pk)

@@ -28,9 +28,10 @@ from institutes.scoped_admin import (
     ScopedUsageView,
 )
 
-from .forms import SessionForm, StaffMemberForm, TopicForm
+from .forms import InductionTopicForm, SessionForm, StaffMemberForm, TopicForm
 from .models import (
     Delivery,
+    InductionTopic,
     JobCategory,
     ReminderLog,
     SessionStatus,
@@ -376,6 +377,55 @@ class TopicRuleChangeViewSet(ScopedModelViewSet):
         return TopicRuleChange.objects.select_related("topic", "changed_by")
 
 
+class InductionDeleteView(AuthorityOnlyViewMixin, ScopedDeleteView):
+    def delete_action(self):
+        from .services import induction_plan_changed
+
+        category = self.object.job_category
+        super().delete_action()
+        induction_plan_changed(job_category=category)
+
+
+class InductionTopicViewSet(ScopedModelViewSet):
+    """The induction plan: per job category, the topics a new hire completes and
+    within how many months of hiring. National: authority staff only."""
+
+    name = "training_induction"
+    model = InductionTopic
+    permission_policy = AuthorityOnlyPolicy(InductionTopic)
+    index_view_class = _authority_only(ScopedIndexView)
+    add_view_class = _authority_only(ScopedCreateView)
+    edit_view_class = _authority_only(ScopedEditView)
+    delete_view_class = InductionDeleteView
+    inspect_view_class = _authority_only(ScopedInspectView)
+    history_view_class = _authority_only(ScopedHistoryView)
+    usage_view_class = _authority_only(ScopedUsageView)
+
+    @property
+    def menu_item_class(self):
+        base = super().menu_item_class
+
+        class InductionMenuItem(base):
+            def is_shown(self, request):
+                return access.scope_for(request.user).is_authority
+
+        return InductionMenuItem
+
+    icon = "list-ol"
+    menu_label = _("Induction plan")
+    add_to_admin_menu = False
+    edit_handler = ObjectList(InductionTopic.panels, base_form_class=InductionTopicForm)
+    list_display = ["job_category", "topic", "months_to_complete"]
+    list_export = ["job_category", "topic", "months_to_complete"]
+    list_filter = ["job_category"]
+    export_filename = "induction-plan"
+    inspect_view_fields = list_export
+    ordering = ["job_category", "months_to_complete"]
+
+    def get_queryset(self, request):
+        return InductionTopic.objects.select_related("topic")
+
+
 class StaffChooserViewSet(ScopedChooserViewSet):
     model = StaffMember
     icon = "user"
@@ -396,6 +446,7 @@ class StaffTrainingGroup(ViewSetGroup):
         TrainingSessionViewSet,
         StaffMemberViewSet,
         TopicViewSet,
+        InductionTopicViewSet,
         TopicRuleChangeViewSet,
         ReminderLogViewSet,
     )
