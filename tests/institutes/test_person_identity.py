@@ -68,7 +68,8 @@ def test_trainer_cannot_rename_another_institutes_student(world, cohort_a):
 
 
 def test_trainer_renames_a_person_whose_records_are_all_in_their_hospital(world):
-    person = StaffMemberFactory(hospital=world.a.hospital).person
+    # A former employment of the same hospital (one active record per hospital).
+    person = StaffMemberFactory(hospital=world.a.hospital, is_active=False).person
     _hire(world.a, person, by=world.a.trainer, number="N-2")
     person.refresh_from_db()
     assert person.name_ar == "اسم جديد"
@@ -161,6 +162,8 @@ def test_authority_approves_or_refuses_a_request(world, cohort_a):
     with pytest.raises(ValidationError):
         identity_change_decide(request=change, approve=False, by=world.authority)
 
+    # The person leaves and is hired again (one active record per hospital).
+    StaffMember.objects.filter(person=person).update(is_active=False)
     _hire(
         world.b,
         person,
