@@ -5,30 +5,28 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
-from institutes import access
+from institutes.menu import ShownToMenuItem, may
 
 from .models import ContactRequest
 
 
-class _HandlerItem(MenuItem):
-    def is_shown(self, request):
-        return access.user_may(request.user, "change", ContactRequest)
-
-
 def contact_desk_menu_item():
+    handles = may("change", ContactRequest)
     menu = Menu(
         items=[
-            _HandlerItem(
+            ShownToMenuItem(
                 _("Log a call"),
                 reverse_lazy("contact_intake"),
                 icon_name="mail",
                 order=100,
+                shown_to=handles,
             ),
-            _HandlerItem(
+            ShownToMenuItem(
                 _("Contact centre figures"),
                 reverse_lazy("contact_dashboard"),
                 icon_name="table",
                 order=200,
+                shown_to=handles,
             ),
             MenuItem(
                 _("Raise a work matter"),

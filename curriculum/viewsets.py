@@ -8,50 +8,21 @@ the version instead.
 
 import django_filters
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from institutes import scoped_admin
-from institutes.scoped_admin import ScopedFilterSet, ScopedModelViewSet
+from institutes.scoped_admin import ScopedFilterSet
 
 from .models import Competency, Course, CurriculumVersion, GradeBand, YearRequirement
 
 
-class AuthorityOnlyMixin:
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_superuser:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
-def _authority_only(view_class):
-    return type(view_class.__name__, (AuthorityOnlyMixin, view_class), {})
-
-
-class AuthorityOnlyViewSet(ScopedModelViewSet):
-    """A scoped viewset that only authority staff may open (menu included)."""
+class AuthorityOnlyViewSet(scoped_admin.AuthorityOnlyViewSet):
+    """Curricula's screens: authority staff only, in the Curricula menu group."""
 
     add_to_admin_menu = False
-    index_view_class = _authority_only(scoped_admin.ScopedIndexView)
-    add_view_class = _authority_only(scoped_admin.ScopedCreateView)
-    edit_view_class = _authority_only(scoped_admin.ScopedEditView)
-    delete_view_class = _authority_only(scoped_admin.ScopedDeleteView)
-    inspect_view_class = _authority_only(scoped_admin.ScopedInspectView)
-    history_view_class = _authority_only(scoped_admin.ScopedHistoryView)
-    usage_view_class = _authority_only(scoped_admin.ScopedUsageView)
-
-    @property
-    def menu_item_class(self):
-        def is_shown(_self, request):
-            return request.user.is_superuser
-
-        return type(
-            f"{type(self).__name__}MenuItem", (MenuItem,), {"is_shown": is_shown}
-        )
 
 
 class VersionFilterSet(ScopedFilterSet):

@@ -573,3 +573,35 @@ class ScopedChooserViewSet(ChooserViewSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         access.require_rule(self.model)
+
+
+class AuthorityOnlyViewMixin:
+    """Every screen of the view refused (403) to all but authority staff."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not access.scope_for(request.user).is_authority:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def authority_only(view_class):
+    return type(view_class.__name__, (AuthorityOnlyViewMixin, view_class), {})
+
+
+class AuthorityOnlyViewSet(ScopedModelViewSet):
+    """A scoped viewset that only authority staff may open (menu item included):
+    national reference data the other roles read inside their own screens."""
+
+    index_view_class = authority_only(ScopedIndexView)
+    add_view_class = authority_only(ScopedCreateView)
+    edit_view_class = authority_only(ScopedEditView)
+    delete_view_class = authority_only(ScopedDeleteView)
+    inspect_view_class = authority_only(ScopedInspectView)
+    history_view_class = authority_only(ScopedHistoryView)
+    usage_view_class = authority_only(ScopedUsageView)
+
+    @property
+    def menu_item_class(self):
+        from .menu import AuthorityMenuItem
+
+        return AuthorityMenuItem

@@ -1,29 +1,9 @@
-from django.urls import reverse_lazy
-from django.utils.translation import gettext_lazy as _
-
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
-from .access import scope_for
 from .admin_screens import register_admin_screens
-from .menu import identity_changes_menu_item
+from .menu import identity_changes_menu_item, people_menu_item
 from .panels import MyAccessPanel
 from .viewsets import InstitutesGroup, institute_chooser_viewset, ward_chooser_viewset
-
-
-class AuthorityMenuItem(MenuItem):
-    def is_shown(self, request):
-        return scope_for(request.user).is_authority
-
-
-def people_menu_item():
-    return AuthorityMenuItem(
-        _("People and roles"),
-        reverse_lazy("institutes_people_and_roles"),
-        icon_name="user",
-        order=210,
-    )
-
 
 register_admin_screens(
     prefix="people/", urls="institutes.urls", menu_items=[people_menu_item]

@@ -3,29 +3,15 @@
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import Menu
 
-from institutes import access
+from institutes.menu import ShownToMenuItem, ShownToSubmenuItem, may
 
 from .models import Placement, RecordedClinicalYear
 
 
-class PlacementMenuItem(MenuItem):
-    def is_shown(self, request):
-        return access.user_may(request.user, "view", Placement)
-
-
-class PastYearsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return access.user_may(request.user, "view", RecordedClinicalYear)
-
-
-class _Submenu(SubmenuMenuItem):
-    def is_shown(self, request):
-        return access.user_may(request.user, "view", Placement)
-
-
 def placements_menu_item():
+    sees_placements = may("view", Placement)
     items = [
         (_("My students today"), "training_my_students_today", "user", 100),
         (_("Dashboard"), "training_placements_dashboard", "view", 200),
@@ -36,16 +22,29 @@ def placements_menu_item():
     ]
     menu = Menu(
         items=[
-            PlacementMenuItem(label, reverse_lazy(url), icon_name=icon, order=order)
+            ShownToMenuItem(
+                label,
+                reverse_lazy(url),
+                icon_name=icon,
+                order=order,
+                shown_to=sees_placements,
+            )
             for label, url, icon, order in items
         ]
         + [
-            PastYearsMenuItem(
+            ShownToMenuItem(
                 _("Past clinical years"),
                 reverse_lazy("training_past_years"),
                 icon_name="history",
                 order=700,
+                shown_to=may("view", RecordedClinicalYear),
             )
         ]
     )
-    return _Submenu(_("Clinical placements"), menu, icon_name="calendar-alt", order=320)
+    return ShownToSubmenuItem(
+        _("Clinical placements"),
+        menu,
+        icon_name="calendar-alt",
+        order=320,
+        shown_to=sees_placements,
+    )

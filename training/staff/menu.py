@@ -3,58 +3,39 @@
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import Menu
 
-from institutes import access
+from institutes.menu import ShownToMenuItem, ShownToSubmenuItem, may
 
 from .models import StaffTopicStatus
 
-
-class TrainingMenuItem(MenuItem):
-    def is_shown(self, request):
-        return access.user_may(request.user, "view", StaffTopicStatus)
+ITEMS = [
+    (_("My sessions"), "training_my_sessions", "date"),
+    (_("Hospital compliance"), "training_compliance", "table"),
+    (_("National overview"), "training_compliance_national", "site"),
+    (_("Staff to train"), "training_compliance_people", "warning"),
+    (_("Staffing: share of nationals"), "training_staffing_nationality", "group"),
+]
 
 
 def compliance_menu_item():
+    sees_staff = may("view", StaffTopicStatus)
     menu = Menu(
         items=[
-            TrainingMenuItem(
-                _("My sessions"),
-                reverse_lazy("training_my_sessions"),
-                icon_name="date",
-                order=100,
-            ),
-            TrainingMenuItem(
-                _("Hospital compliance"),
-                reverse_lazy("training_compliance"),
-                icon_name="table",
-                order=200,
-            ),
-            TrainingMenuItem(
-                _("National overview"),
-                reverse_lazy("training_compliance_national"),
-                icon_name="site",
-                order=300,
-            ),
-            TrainingMenuItem(
-                _("Staff to train"),
-                reverse_lazy("training_compliance_people"),
-                icon_name="warning",
-                order=400,
-            ),
-            TrainingMenuItem(
-                _("Staffing: share of nationals"),
-                reverse_lazy("training_staffing_nationality"),
-                icon_name="group",
-                order=500,
-            ),
+            ShownToMenuItem(
+                label,
+                reverse_lazy(url),
+                icon_name=icon,
+                order=100 * position,
+                shown_to=sees_staff,
+            )
+            for position, (label, url, icon) in enumerate(ITEMS, start=1)
         ]
     )
-
-    class _Submenu(SubmenuMenuItem):
-        def is_shown(self, request):
-            return access.user_may(request.user, "view", StaffTopicStatus)
-
-    return _Submenu(
-        _("Training dashboards"), menu, icon_name="clipboard-list", order=410
+    return ShownToSubmenuItem(
+        _("Training dashboards"),
+        menu,
+        icon_name="clipboard-list",
+        order=410,
+        shown_to=sees_staff,
     )

@@ -2,7 +2,6 @@
 
 import django_filters
 
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -15,17 +14,16 @@ from institutes import access
 from institutes.models import Hospital, Specialty, Ward
 from institutes.person_forms import IdentityRequestMessageMixin
 from institutes.scoped_admin import (
+    AuthorityOnlyViewMixin,
+    AuthorityOnlyViewSet,
     ScopedChooserViewSet,
     ScopedCreateView,
     ScopedDeleteView,
     ScopedEditView,
     ScopedFilterSet,
-    ScopedHistoryView,
     ScopedIndexView,
-    ScopedInspectView,
     ScopedModelViewSet,
     ScopedPermissionPolicy,
-    ScopedUsageView,
 )
 
 from .forms import InductionTopicForm, SessionForm, StaffMemberForm, TopicForm
@@ -181,37 +179,9 @@ class AuthorityOnlyPolicy(ScopedPermissionPolicy):
         return self.instances_user_has_permission_for(user, "view")
 
 
-class AuthorityOnlyViewMixin:
-    def dispatch(self, request, *args, **kwargs):
-        if not access.scope_for(request.user).is_authority:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
-def _authority_only(view_class):
-    return type(view_class.__name__, (AuthorityOnlyViewMixin, view_class), {})
-
-
-class TopicViewSet(ScopedModelViewSet):
+class TopicViewSet(AuthorityOnlyViewSet):
     name = "training_topics"
     permission_policy = AuthorityOnlyPolicy(Topic)
-    index_view_class = _authority_only(ScopedIndexView)
-    add_view_class = _authority_only(ScopedCreateView)
-    edit_view_class = _authority_only(ScopedEditView)
-    delete_view_class = _authority_only(ScopedDeleteView)
-    inspect_view_class = _authority_only(ScopedInspectView)
-    history_view_class = _authority_only(ScopedHistoryView)
-    usage_view_class = _authority_only(ScopedUsageView)
-
-    @property
-    def menu_item_class(self):
-        base = super().menu_item_class
-
-        class TopicMenuItem(base):
-            def is_shown(self, request):
-                return access.scope_for(request.user).is_authority
-
-        return TopicMenuItem
 
     model = Topic
     icon = "list-ul"
@@ -386,30 +356,14 @@ class InductionDeleteView(AuthorityOnlyViewMixin, ScopedDeleteView):
         induction_plan_changed(job_category=category)
 
 
-class InductionTopicViewSet(ScopedModelViewSet):
+class InductionTopicViewSet(AuthorityOnlyViewSet):
     """The induction plan: per job category, the topics a new hire completes and
     within how many months of hiring. National: authority staff only."""
 
     name = "training_induction"
     model = InductionTopic
     permission_policy = AuthorityOnlyPolicy(InductionTopic)
-    index_view_class = _authority_only(ScopedIndexView)
-    add_view_class = _authority_only(ScopedCreateView)
-    edit_view_class = _authority_only(ScopedEditView)
     delete_view_class = InductionDeleteView
-    inspect_view_class = _authority_only(ScopedInspectView)
-    history_view_class = _authority_only(ScopedHistoryView)
-    usage_view_class = _authority_only(ScopedUsageView)
-
-    @property
-    def menu_item_class(self):
-        base = super().menu_item_class
-
-        class InductionMenuItem(base):
-            def is_shown(self, request):
-                return access.scope_for(request.user).is_authority
-
-        return InductionMenuItem
 
     icon = "list-ol"
     menu_label = _("Induction plan")
