@@ -1,0 +1,20 @@
+"""Wagtail's default editorial groups and moderation workflow carry Arabic names
+(cms 0005): Wagtail prints them as stored on Arabic screens."""
+
+from django.contrib.auth.models import Group
+from wagtail.models import Task, Workflow
+
+from institutes.services import EDITORIAL_GROUPS
+
+
+def test_editorial_groups_are_named_in_arabic(db):
+    names = set(Group.objects.values_list("name", flat=True))
+    assert set(EDITORIAL_GROUPS.values()) <= names
+    assert not names & {"Editors", "Moderators"}
+
+
+def test_moderation_workflow_and_task_are_named_in_arabic(db):
+    assert Workflow.objects.filter(name="اعتماد مراجعي المحتوى").exists()
+    assert Task.objects.filter(name="اعتماد مراجعي المحتوى").exists()
+    assert not Workflow.objects.filter(name__icontains="approval").exists()
+    assert not Task.objects.filter(name__icontains="approval").exists()
