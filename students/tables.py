@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from institutes.tables import IdentifierColumn
+
 from .models import Student
 
 
@@ -16,8 +18,8 @@ class CohortRosterTable(tables.Table):
         accessor="person__name_ar", verbose_name=_("Name"), order_by="person__name_ar"
     )
     name_en = tables.Column(accessor="person__name_en", verbose_name=_("Latin name"))
-    student_number = tables.Column(verbose_name=_("Student number"))
-    national_id = tables.Column(
+    student_number = IdentifierColumn(verbose_name=_("Student number"))
+    national_id = IdentifierColumn(
         accessor="person__national_id", verbose_name=_("National ID")
     )
     sex = tables.Column(accessor="person__sex", verbose_name=_("Sex"))

@@ -8,7 +8,9 @@
 - `value|percent:mode`   ٩٣٪ / 93%, one decimal where needed
 - `value|hours:mode`     2.0 -> ٢ / 2
 - `value|docdate:mode`   "24 نوفمبر 2026" in the active language, digits in `mode`
-- `value|ident`          an identifier as typed, in `<bdi dir="ltr">` (never converted)
+- `value|ident`          an identifier as typed, in `<bdi dir="ltr" class="ident">`
+                         (never converted, never wrapped)
+- `value|or_dash`        the value, or "—" when it is empty (None, "", an empty list)
 """
 
 from decimal import Decimal
@@ -53,6 +55,12 @@ def docdate(value, mode=formatting.WESTERN):
 def ident(value):
     """An identifier, never digit-converted, isolated as a left-to-right run."""
     return formatting.identifier_html(value)
+
+
+@register.filter
+def or_dash(value):
+    """The value, or one "—" when it is empty, so that no screen prints "None"."""
+    return formatting.or_dash(value)
 
 
 @register.filter
