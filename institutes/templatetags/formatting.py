@@ -11,6 +11,8 @@
 - `value|ident`          an identifier as typed, in `<bdi dir="ltr" class="ident">`
                          (never converted, never wrapped)
 - `value|or_dash`        the value, or "—" when it is empty (None, "", an empty list)
+- `user|user_name`       an account as its person's full name (the username if none),
+                         "—" for no account
 """
 
 from decimal import Decimal
@@ -61,6 +63,14 @@ def ident(value):
 def or_dash(value):
     """The value, or one "—" when it is empty, so that no screen prints "None"."""
     return formatting.or_dash(value)
+
+
+@register.filter
+def user_name(user):
+    """An account as the person's name, never the bare username when a name exists."""
+    from institutes.services import user_display_name
+
+    return user_display_name(user) if user else formatting.EMPTY_VALUE
 
 
 @register.filter
