@@ -459,9 +459,7 @@ class RoleAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        # The person's name (as `services.user_display_name`), not the username.
-        who = self.user.get_full_name().strip() or self.user.get_username()
-        return f"{who} — {self.get_role_display()} — {self.scope_object}"
+        return f"{self.user} — {self.get_role_display()} — {self.scope_object}"
 
     @property
     def scope_object(self):

@@ -280,19 +280,11 @@ class ScopedIndexView(
     SafeExportMixin, ScopedSearchMixin, ScopedListingMixin, generic.IndexView
 ):
     def _get_custom_column(self, field_name, column_class=Column, **kwargs):
-        # An account named in `list_display` (also as the title column) is shown by
-        # the person's name.
-        from django.contrib.auth import get_user_model
-
         try:
             field = self.model._meta.get_field(field_name)
         except FieldDoesNotExist:
             field = None
-        if field is not None and field.related_model is get_user_model():
-            column_class = type(
-                column_class.__name__, (UserValueMixin, column_class), {}
-            )
-        elif isinstance(field, models.BooleanField) and column_class is Column:
+        if isinstance(field, models.BooleanField) and column_class is Column:
             # An icon titled in the admin language, not "True"/"False".
             column_class = BooleanColumn
         if field_name in IDENTIFIER_FIELDS:
@@ -422,8 +414,7 @@ class UserValueMixin:
 
 
 class UserColumn(UserValueMixin, Column):
-    """A `Column` of an account, by the person's name (for explicit columns; fields
-    named in `list_display` get this from `ScopedIndexView`)."""
+    """A `Column` of an account, by the person's name."""
 
 
 class ScopedInspectView(ScopedObjectMixin, generic.InspectView):

@@ -29,14 +29,6 @@ def test_inspect_writes_an_account_by_the_persons_name(db):
     assert _display(RoleAssignmentFactory(user=user), "user") == "سلمى حسن"
 
 
-def test_listing_writes_an_account_by_the_persons_name(db, admin_client):
-    user = UserFactory(username="admin.karnak", first_name="سلمى", last_name="حسن")
-    RoleAssignmentFactory(user=user)
-    page = admin_client.get(reverse("roles:index")).content.decode()
-    assert "سلمى حسن" in page
-    assert "admin.karnak" not in page
-
-
 def test_boolean_cells_are_titled_in_the_admin_language(db, admin_client):
     WardFactory(is_active=True)
     admin_client.cookies["django_language"] = "ar"
