@@ -16,6 +16,7 @@ from django.core.validators import validate_email
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
@@ -100,7 +101,12 @@ class KeyFigureBlock(blocks.StructBlock):
 
 class KeyFiguresBlock(blocks.StructBlock):
     heading = blocks.CharBlock(label=_("heading"), required=False, max_length=120)
-    figures = blocks.ListBlock(KeyFigureBlock(), min_num=1, max_num=6)
+    figures = blocks.ListBlock(
+        KeyFigureBlock(),
+        min_num=1,
+        max_num=6,
+        label=pgettext_lazy("page block", "figures"),
+    )
 
     class Meta:
         icon = "order"
@@ -163,7 +169,9 @@ class PlaceBlock(blocks.StructBlock):
 
 class WhereToGoBlock(blocks.StructBlock):
     heading = blocks.CharBlock(label=_("heading"), required=False, max_length=120)
-    places = blocks.ListBlock(PlaceBlock(), min_num=1)
+    places = blocks.ListBlock(
+        PlaceBlock(), min_num=1, label=pgettext_lazy("page block", "places")
+    )
 
     class Meta:
         icon = "site"
@@ -190,7 +198,9 @@ class FaqItemBlock(blocks.StructBlock):
 
 class FaqBlock(blocks.StructBlock):
     heading = blocks.CharBlock(label=_("heading"), required=False, max_length=120)
-    items = blocks.ListBlock(FaqItemBlock(), min_num=1)
+    items = blocks.ListBlock(
+        FaqItemBlock(), min_num=1, label=pgettext_lazy("page block", "questions")
+    )
 
     class Meta:
         icon = "help"

@@ -19,6 +19,7 @@ from .models import (
     Specialty,
     Ward,
 )
+from .services import EDITORIAL_GROUPS
 
 HOSPITALS = [
     dict(
@@ -288,8 +289,8 @@ def _accounts(hospitals, wards, institutes) -> dict:
         RoleAssignment.objects.get_or_create(user=user, role=role, **target)
     editor = account("editor", "نور", "الصعيدي")
     moderator = account("moderator", "مروة", "الأنصاري")
-    for user, group_name in ((editor, "Editors"), (moderator, "Moderators")):
-        group = Group.objects.filter(name=group_name).first()
+    for user, role in ((editor, "editor"), (moderator, "moderator")):
+        group = Group.objects.filter(name=EDITORIAL_GROUPS[role]).first()
         if group is not None:
             user.groups.add(group)
     return users

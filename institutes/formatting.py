@@ -151,6 +151,19 @@ def format_date(
     return to_digits(text, mode)
 
 
+EMPTY_VALUE = "—"
+
+
+def or_dash(value: object) -> object:
+    """`value`, or "—" when it is empty (None, "", blanks, an empty collection); 0 and
+    False are values. The one way screens and documents write "nothing here"."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return EMPTY_VALUE
+    if isinstance(value, list | tuple | set | dict) and not value:
+        return EMPTY_VALUE
+    return value
+
+
 def isolate_identifier(value: object) -> str:
     """An identifier as typed, isolated left-to-right for plain text (U+2066…U+2069)."""
     text = "" if value is None else str(value)
@@ -161,7 +174,8 @@ def isolate_identifier(value: object) -> str:
 
 def identifier_html(value: object) -> SafeString:
     """An identifier as typed, isolated left-to-right for HTML (escaped); class
-    "ident" keeps it on one line in documents (certificates/pdf/document.css)."""
+    "ident" keeps it on one line on screens (institutes/admin.css, the public
+    sites' stylesheets) and in documents (certificates/pdf/document.css)."""
     text = "" if value is None else str(value)
     if not text:
         return SafeString("")

@@ -32,6 +32,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.views.generic import history, usage
@@ -268,10 +269,27 @@ class SafeExportMixin:
         yield from super().stream_csv(queryset)
 
 
+#: Fields holding identifiers (numbers, serials, codes): their listing cells carry the
+#: class "ident" (institutes/admin.css), so that they never break at a hyphen.
+IDENTIFIER_FIELDS = frozenset(
+    {"student_number", "employee_number", "serial", "code", "code_display", "reference"}
+)
+
+
 class ScopedIndexView(
     SafeExportMixin, ScopedSearchMixin, ScopedListingMixin, generic.IndexView
 ):
-    pass
+    def _get_custom_column(self, field_name, column_class=Column, **kwargs):
+        try:
+            field = self.model._meta.get_field(field_name)
+        except FieldDoesNotExist:
+            field = None
+        if isinstance(field, models.BooleanField) and column_class is Column:
+            # An icon titled in the admin language, not "True"/"False".
+            column_class = BooleanColumn
+        if field_name in IDENTIFIER_FIELDS:
+            kwargs.setdefault("classname", "ident")
+        return super()._get_custom_column(field_name, column_class, **kwargs)
 
 
 class ScopedCreateView(ScopedFormMixin, generic.CreateView):
@@ -384,8 +402,37 @@ class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
         return context
 
 
+class UserValueMixin:
+    """A listing column of an account (`changed_by`, `supervisor`...) shows the
+    person's name, not the username Wagtail prints for a user."""
+
+    def get_value(self, instance):
+        from .services import user_display_name
+
+        user = super().get_value(instance)
+        return user_display_name(user) if user is not None else None
+
+
+class UserColumn(UserValueMixin, Column):
+    """A `Column` of an account, by the person's name."""
+
+
 class ScopedInspectView(ScopedObjectMixin, generic.InspectView):
     scope_action = "view"
+
+    def get_field_display_value(self, field_name, field):
+        """Wagtail prints a value as it is: "None" for an empty one and the
+        username for an account. Here an empty value is one "—" and an account is
+        the person's name (`user_display_name`)."""
+        from django.contrib.auth import get_user_model
+
+        from .formatting import or_dash
+        from .services import user_display_name
+
+        value = super().get_field_display_value(field_name, field)
+        if isinstance(value, get_user_model()):
+            return user_display_name(value)
+        return or_dash(value)
 
 
 class ScopedHistoryFilterSet(BoundedDatesFilterSetMixin, history.HistoryFilterSet):

@@ -425,10 +425,12 @@ ROLE_SCOPE_FIELD = {
     Role.SUPERVISOR: "ward",
 }
 # Editorial roles are memberships of these Wagtail groups (made by Wagtail's own
-# migrations; their page permissions and the moderation workflow are Wagtail's).
+# migrations as "Editors" and "Moderators", renamed to Arabic by cms 0005 because
+# Wagtail prints group names as stored; their page permissions and the moderation
+# workflow are Wagtail's). Our screens show the role's translated label instead.
 EDITORIAL_GROUPS = {
-    AssignableRole.EDITOR: "Editors",
-    AssignableRole.MODERATOR: "Moderators",
+    AssignableRole.EDITOR: "محررو المحتوى",
+    AssignableRole.MODERATOR: "مراجعو المحتوى",
 }
 
 

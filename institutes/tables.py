@@ -4,6 +4,8 @@ import django_tables2 as tables
 
 from django.utils.translation import gettext_lazy as _
 
+from .formatting import identifier_html
+
 
 class OperationalTable(tables.Table):
     """Admin-styled table; below 600 px each row becomes a card whose cells carry
@@ -13,3 +15,14 @@ class OperationalTable(tables.Table):
         template_name = "institutes/tables/cards.html"
         attrs = {"class": "listing op-table"}
         empty_text = _("Nothing to show.")
+
+
+class IdentifierColumn(tables.Column):
+    """A student or employee number, serial or code: isolated left-to-right and kept
+    on one line (`identifier_html`, class "ident"); exported as typed."""
+
+    def render(self, value):
+        return identifier_html(value)
+
+    def value(self, value):
+        return value

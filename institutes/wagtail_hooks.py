@@ -1,3 +1,6 @@
+from django.templatetags.static import static
+from django.utils.html import format_html
+
 from wagtail import hooks
 
 from .admin_screens import register_admin_screens
@@ -13,6 +16,14 @@ register_admin_screens(
 @hooks.register("register_admin_viewset")
 def register_viewsets():
     return [InstitutesGroup(), ward_chooser_viewset, institute_chooser_viewset]
+
+
+@hooks.register("insert_global_admin_css")
+def global_admin_css():
+    """Styles every back-office screen needs (identifiers kept on one line)."""
+    return format_html(
+        '<link rel="stylesheet" href="{}">', static("institutes/admin.css")
+    )
 
 
 @hooks.register("construct_homepage_panels")

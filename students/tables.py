@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from institutes.formatting import identifier_html
-from institutes.tables import OperationalTable
+from institutes.tables import IdentifierColumn, OperationalTable
 
 from .models import Student
 
@@ -37,10 +37,10 @@ class CohortRosterTable(OperationalTable):
         verbose_name=_("Latin name"),
         exclude_from_export=True,
     )
-    student_number = tables.Column(
+    student_number = IdentifierColumn(
         verbose_name=_("Student number"), exclude_from_export=True
     )
-    national_id = tables.Column(
+    national_id = IdentifierColumn(
         accessor="person__national_id",
         verbose_name=_("National ID"),
         exclude_from_export=True,

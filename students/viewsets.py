@@ -405,7 +405,12 @@ class StudentViewSet(ScopedModelViewSet):
             sort_key="person__name_ar",
         ),
         Column("name_en", label=_("Latin name")),
-        Column("student_number", label=_("Student number"), sort_key="student_number"),
+        Column(
+            "student_number",
+            label=_("Student number"),
+            sort_key="student_number",
+            classname="ident",
+        ),
         Column("national_id", label=_("National ID")),
         Column("cohort", label=_("Cohort")),
         Column("year_of_study", label=_("Year"), sort_key="year_of_study"),

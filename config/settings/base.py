@@ -297,7 +297,8 @@ CONTACT_WORKING_WEEK = {
 }
 
 # --- Wagtail ---------------------------------------------------------------------
-WAGTAIL_SITE_NAME = "معاهد التمريض الفنية — Technical Nursing Institutes"
+# In the admin language (Wagtail prints it on the dashboard and the sign-in page).
+WAGTAIL_SITE_NAME = _("Technical Nursing Institutes")
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]

@@ -8,7 +8,11 @@
 - `value|percent:mode`   ٩٣٪ / 93%, one decimal where needed
 - `value|hours:mode`     2.0 -> ٢ / 2
 - `value|docdate:mode`   "24 نوفمبر 2026" in the active language, digits in `mode`
-- `value|ident`          an identifier as typed, in `<bdi dir="ltr">` (never converted)
+- `value|ident`          an identifier as typed, in `<bdi dir="ltr" class="ident">`
+                         (never converted, never wrapped)
+- `value|or_dash`        the value, or "—" when it is empty (None, "", an empty list)
+- `user|user_name`       an account as its person's full name (the username if none),
+                         "—" for no account
 - `document|document_label:language`  an identity document's type (with the issuing
   country for passports and residence cards) in `language` ("ar"/"en", default the
   active one): «جواز سفر (السودان)», "Passport (Sudan)"
@@ -57,6 +61,20 @@ def docdate(value, mode=formatting.WESTERN):
 def ident(value):
     """An identifier, never digit-converted, isolated as a left-to-right run."""
     return formatting.identifier_html(value)
+
+
+@register.filter
+def or_dash(value):
+    """The value, or one "—" when it is empty, so that no screen prints "None"."""
+    return formatting.or_dash(value)
+
+
+@register.filter
+def user_name(user):
+    """An account as the person's name, never the bare username when a name exists."""
+    from institutes.services import user_display_name
+
+    return user_display_name(user) if user else formatting.EMPTY_VALUE
 
 
 @register.filter

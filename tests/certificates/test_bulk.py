@@ -10,6 +10,7 @@ from django.urls import reverse
 from certificates.bulk import documents_issue_many
 from certificates.models import BulkJob, IssuedDocument
 from certificates.registry import get_kind
+from institutes.services import EDITORIAL_GROUPS
 from students.documents import GRADUATION_CERTIFICATE
 
 
@@ -193,7 +194,7 @@ def _editor():
     from institutes.factories import UserFactory
 
     editor = UserFactory(username="editor")
-    group, _created = Group.objects.get_or_create(name="Editors")
+    group, _created = Group.objects.get_or_create(name=EDITORIAL_GROUPS["editor"])
     from django.contrib.auth.models import Permission
 
     group.permissions.add(Permission.objects.get(codename="access_admin"))

@@ -13,6 +13,7 @@ from wagtail.models import Workflow
 from cms.blocks import CallToActionBlock, FigureBlock, PlaceBlock, VideoBlock
 from cms.models import CampaignPage
 from cms.selectors import campaigns_past_review
+from institutes.services import EDITORIAL_GROUPS
 
 from .conftest import add_campaign
 
@@ -120,7 +121,7 @@ def test_moderation_workflow_covers_the_site(tree):
     assert isinstance(workflow, Workflow) and workflow.active
     assert tree.campaign_en.get_workflow() == workflow
     task = workflow.tasks.first().specific
-    assert task.groups.filter(name="Moderators").exists()
+    assert task.groups.filter(name=EDITORIAL_GROUPS["moderator"]).exists()
 
 
 def test_scheduled_campaign_goes_live_with_publish_scheduled(tree):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from wagtail.models import Locale
 
 from institutes.factories import UserFactory
+from institutes.services import EDITORIAL_GROUPS
 
 from .conftest import add_campaign
 
@@ -23,7 +24,7 @@ def _member(group_name):
 def test_an_editor_translates_a_campaign_and_a_moderator_publishes_it(client, tree):
     en = Locale.objects.get(language_code="en")
     page = add_campaign(tree.campaigns, slug="kidney", title="صحة الكلى")
-    editor = _member("Editors")
+    editor = _member(EDITORIAL_GROUPS["editor"])
     client.force_login(editor)
     url = reverse("simple_translation:submit_page_translation", args=[page.pk])
     assert client.get(url).status_code == 200
@@ -43,7 +44,7 @@ def test_an_editor_translates_a_campaign_and_a_moderator_publishes_it(client, tr
     workflow_state = page_en.get_workflow().start(page_en, editor)
     assert revision.pk
 
-    moderator = _member("Moderators")
+    moderator = _member(EDITORIAL_GROUPS["moderator"])
     client.force_login(moderator)
     task_state = workflow_state.current_task_state
     approve = reverse(

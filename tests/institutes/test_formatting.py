@@ -216,3 +216,38 @@ def test_typed_decimal_field_reads_arabic_digits_and_separators():
     with pytest.raises(ValidationError) as too_big:
         field.clean("١٠١")
     assert too_big.value.error_list[0].code == "max_value"
+
+
+@pytest.mark.parametrize("empty", [None, "", "  ", [], ()])
+def test_or_dash_writes_one_dash_for_an_empty_value(empty):
+    rendered = Template("{% load formatting %}{{ value|or_dash }}").render(
+        Context({"value": empty})
+    )
+    assert rendered == "—"
+
+
+@pytest.mark.parametrize("value, shown", [(0, "0"), ("KARNAK-1", "KARNAK-1")])
+def test_or_dash_keeps_values_including_zero(value, shown):
+    rendered = Template("{% load formatting %}{{ value|or_dash }}").render(
+        Context({"value": value})
+    )
+    assert rendered == shown
+
+
+def test_identifiers_never_wrap_on_back_office_screens(admin_client):
+    """The `ident` class is styled `white-space: nowrap` by a stylesheet that every
+    admin screen loads (a student number must not break at its hyphens on a phone)."""
+    css = Path(settings.BASE_DIR, "institutes/static/institutes/admin.css").read_text()
+    assert re.search(r"\.ident\s*\{[^}]*white-space:\s*nowrap", css)
+    page = admin_client.get("/admin/").content.decode()
+    assert "institutes/admin.css" in page
+
+
+def test_identifier_columns_render_the_ident_span_and_export_as_typed():
+    from institutes.tables import IdentifierColumn
+
+    column = IdentifierColumn()
+    assert column.render("TST-00000") == (
+        '<bdi dir="ltr" class="ident">TST-00000</bdi>'
+    )
+    assert column.value("TST-00000") == "TST-00000"

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from institutes.factories import UserFactory
+from institutes.services import EDITORIAL_GROUPS
 from training.factories import StaffMemberFactory, TopicFactory, TrainingSessionFactory
 from training.models import StaffTopicStatus
 from training.staff.selectors import trainer_home
@@ -106,7 +107,7 @@ def test_editor_sees_their_pages_not_a_request_for_a_role(
     from wagtail.models import Page
 
     editor = UserFactory(username="editor-x")
-    editor.groups.add(Group.objects.get(name="Editors"))
+    editor.groups.add(Group.objects.get(name=EDITORIAL_GROUPS["editor"]))
     Page.get_first_root_node().add_child(
         instance=Page(
             title="مسودة حملة السكري",

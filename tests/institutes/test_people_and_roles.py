@@ -11,7 +11,7 @@ from institutes import access
 from institutes.access import Role
 from institutes.factories import RoleAssignmentFactory, UserFactory
 from institutes.models import RoleAssignment
-from institutes.services import role_assign, role_setup
+from institutes.services import EDITORIAL_GROUPS, role_assign, role_setup
 
 pytestmark = pytest.mark.django_db
 URL = "institutes_people_and_roles"
@@ -62,8 +62,8 @@ def test_the_same_role_twice_is_refused_in_plain_words(world):
 def test_editor_is_a_wagtail_group(world):
     user = UserFactory()
     group = role_assign(user=user, role="editor", by=world.authority)
-    assert group.name == "Editors"
-    assert user.groups.filter(name="Editors").exists()
+    assert group.name == EDITORIAL_GROUPS["editor"]
+    assert user.groups.filter(name=EDITORIAL_GROUPS["editor"]).exists()
 
 
 def test_new_account_and_role_are_one_write(world):
@@ -158,7 +158,7 @@ def test_the_list_shows_roles_and_scopes_in_constant_queries(
         RoleAssignmentFactory(
             user=user, role=Role.SUPERVISOR, institute=None, ward=world.a.ward
         )
-        user.groups.add(Group.objects.get(name="Moderators"))
+        user.groups.add(Group.objects.get(name=EDITORIAL_GROUPS["moderator"]))
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse(URL))
     html = response.content.decode()

@@ -52,6 +52,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 
 from institutes import access
 from institutes.factories import SCOPE_SAMPLES, UserFactory
+from institutes.services import EDITORIAL_GROUPS
 
 from ..conftest import World, _side
 
@@ -274,9 +275,9 @@ def _build() -> WalkData:
         "trainer": world.a.trainer,
         "supervisor": world.a.supervisor,
     }
-    for role, group_name in (("editor", "Editors"), ("moderator", "Moderators")):
+    for role in ("editor", "moderator"):
         user = UserFactory(username=f"walk-{role}")
-        user.groups.add(Group.objects.get(name=group_name))
+        user.groups.add(Group.objects.get(name=EDITORIAL_GROUPS[role]))
         users[role] = user
     data = WalkData(world=world, users=users)
     for model, sample in SCOPE_SAMPLES.items():

@@ -22,6 +22,7 @@ from institutes.scoped_admin import (
     ScopedFilterSet,
     ScopedIndexView,
     ScopedModelViewSet,
+    UserColumn,
 )
 from students.models import Cohort
 
@@ -149,7 +150,7 @@ class PlacementViewSet(ScopedModelViewSet):
         "start_date",
         "end_date",
         "status",
-        Column("supervisor", label=_("Supervisor")),
+        UserColumn("supervisor", label=_("Supervisor")),
     ]
     list_export = [
         "student",

@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from institutes.formatting import identifier_html
-from institutes.tables import OperationalTable
+from institutes.tables import IdentifierColumn, OperationalTable
 
 from .models import StaffTopicStatus
 from .selectors import row_state
@@ -29,10 +29,8 @@ class StaffToTrainTable(OperationalTable):
         verbose_name=_("Name"),
         order_by=("staff__person__name_ar",),
     )
-    employee_number = tables.Column(
-        accessor="staff__employee_number",
-        verbose_name=_("Employee number"),
-        attrs={"td": {"dir": "ltr"}},
+    employee_number = IdentifierColumn(
+        accessor="staff__employee_number", verbose_name=_("Employee number")
     )
     department = tables.Column(
         accessor="staff__hospital",
@@ -280,7 +278,7 @@ class TrainingHistoryTable(OperationalTable):
 
     def render_certificate(self, record):
         if record.certificate_serial:
-            return format_html('<bdi dir="ltr">{}</bdi>', record.certificate_serial)
+            return identifier_html(record.certificate_serial)
         if record.passed and self.can_change and record.pk in self.issue_links:
             return format_html(
                 '<a href="{}">{}</a>', self.issue_links[record.pk], _("issue")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -696,7 +697,12 @@ def staff_import(request):
                         "skipped": result.skipped,
                     },
                 )
-                return redirect(reverse("training_staff:index"))
+                # Land on the imported rows, as the student import lands on the
+                # cohort: the staff list filtered to the file's hospital.
+                return redirect(
+                    f"{reverse('training_staff:index')}?"
+                    f"{urlencode({'hospital': hospital.pk})}"
+                )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return render(request, "training/staff/staff_import.html", context)

@@ -99,7 +99,10 @@ class StaffMemberViewSet(ScopedModelViewSet):
             accessor="name",
         ),
         Column(
-            "employee_number", label=_("Employee number"), sort_key="employee_number"
+            "employee_number",
+            label=_("Employee number"),
+            sort_key="employee_number",
+            classname="ident",
         ),
         "hospital",
         "ward",

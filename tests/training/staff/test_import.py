@@ -110,6 +110,33 @@ def test_import_screen_preview_then_confirm(world, client):
     assert StaffMember.objects.get().employee_number == "X-1"
 
 
+def test_confirmed_import_lands_on_the_staff_list_of_its_hospital(world, client):
+    """Like the student import (which lands on the cohort): the imported rows."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    StaffMemberFactory(hospital=world.b.hospital, employee_number="B-9")
+    client.force_login(world.a.trainer)
+    url = reverse("training_staff_import")
+    data = _csv(f"X-7,{make_national_id()},اسم موظف,,nurse,,2020-01-01,")
+    preview = client.post(
+        url,
+        {"hospital": world.a.hospital.pk, "file": SimpleUploadedFile("s.csv", data)},
+    )
+    done = client.post(
+        url,
+        {
+            "hospital": world.a.hospital.pk,
+            "token": preview.context["token"],
+            "confirm": "1",
+        },
+    )
+    assert done["Location"] == (
+        f"{reverse('training_staff:index')}?hospital={world.a.hospital.pk}"
+    )
+    listing = client.get(done["Location"]).content.decode()
+    assert "X-7" in listing and "B-9" not in listing
+
+
 def test_confirm_of_a_file_bigger_than_the_request_limit(world, client, settings):
     """The confirm carries a reference to the file kept on the server, not the file."""
     import os
