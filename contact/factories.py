@@ -123,10 +123,9 @@ class PublicHolidayFactory(factory.django.DjangoModelFactory):
 def _public_holiday_sample(side):
     import datetime
 
-    day = 1 if side.institute.code.endswith("a") else 2
-    return PublicHolidayFactory(
-        date=datetime.date(2031, 1, day), name_ar=f"عطلة {side.institute.code}"
-    )
+    # One day per side (holidays are one a date).
+    day = datetime.date(2031, 1, 1) + datetime.timedelta(days=side.institute.pk)
+    return PublicHolidayFactory(date=day, name_ar=f"عطلة {side.institute.code}")
 
 
 @scope_sample(OfficeMember, marker="user")
