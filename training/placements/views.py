@@ -492,9 +492,8 @@ def my_students_today(request):
         entries: dict[int, dict[int, str]] = {}
         for key, value in request.POST.items():
             if key.startswith("hours-"):
-                try:
-                    placement_id = int(key.removeprefix("hours-"))
-                except ValueError:
+                placement_id = access.stored_key(Placement, key.removeprefix("hours-"))
+                if placement_id is None:
                     continue
                 typed[placement_id] = value
         supervised = {
@@ -605,7 +604,9 @@ def _is_safe_next(request, target: str) -> bool:
 @require_POST
 def hours_approve_many_view(request):
     """Approve every selected entry awaiting approval in one save."""
-    ids = [int(v) for v in request.POST.getlist("entry") if v.isdigit()]
+    # Keys no row can have (letters, "²", 25 digits) are dropped, never a 500.
+    keys = (access.stored_key(ClinicalHours, v) for v in request.POST.getlist("entry"))
+    ids = [key for key in keys if key is not None]
     entries = list(pending_hours(request.user).filter(pk__in=ids))
     if len(entries) < len(set(ids)):
         messages.error(request, _no_longer_yours())

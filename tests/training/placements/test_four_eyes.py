@@ -125,3 +125,20 @@ def test_the_supervisor_approves_the_selection_from_the_pending_list(client, sit
     page = client.get(reverse("training_my_students_today")).content.decode()
     assert f'value="{mine.pk}" form="approve-many"' not in page
     assert reverse("training_hours_decide", args=[mine.pk]) not in page
+
+
+def test_impossible_entry_ids_in_the_selection_are_dropped_not_a_server_error(
+    client, site
+):
+    p = _running(site)
+    entry = hours_record(placement=p, date=D(2026, 10, 3), hours=6, by=site.instructor)
+    client.force_login(site.supervisor)
+    url = reverse("training_hours_approve_many")
+    for junk in ("²", "9" * 25, "abc", "\x00"):
+        response = client.post(url, {"entry": [junk]})
+        assert response.status_code == 302, junk
+    assert ClinicalHours.objects.get().status == HoursStatus.PENDING
+    # The same door with the entry's own id beside the junk approves it.
+    response = client.post(url, {"entry": ["9" * 25, entry.pk]})
+    assert response.status_code == 302
+    assert ClinicalHours.objects.get().status == HoursStatus.APPROVED
