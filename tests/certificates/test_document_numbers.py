@@ -247,3 +247,18 @@ def test_sign_in_sheet_labels_read_in_order(world):
     assert "Emp. no." in text and ".Emp" not in text
     assert "Page 1 of 1" in text
     assert "EMP-2021-0036" in text
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_transcript_tables_stay_inside_the_page(student, language):
+    import pdfplumber
+
+    pdf = _issue(TRANSCRIPT, student, language=language, digits="arab").pdf.read()
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        for page in document.pages:
+            outside = [
+                c["text"] for c in page.chars if c["x0"] < 0 or c["x1"] > page.width
+            ]
+            assert not outside, (page.page_number, "".join(outside))
+            edges = [r for r in page.rects + page.lines if r["x0"] < 0]
+            assert not edges, page.page_number
