@@ -51,6 +51,9 @@ def test_trainer_home_lists_today_unmarked_rosters_and_expiring(world):
     marked = _session(world.a.hospital, trainer, days=-2)
     staff = StaffMemberFactory(hospital=world.a.hospital)
     roster_save(session=marked, entries=[RosterEntry(staff.pk, "present")])
+    # Today's session is marked too: once it has ended (after 13:00) an unmarked one
+    # would rightly be listed as unmarked as well.
+    roster_save(session=today, entries=[RosterEntry(staff.pk, "present")])
     _session(world.b.hospital, world.b.trainer, days=-3)  # another hospital's
     StaffTopicStatus.objects.filter(staff=staff).update(
         valid_until=timezone.localdate() + datetime.timedelta(days=10)
