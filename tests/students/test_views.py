@@ -339,3 +339,23 @@ def test_student_add_form_refuses_invisible_characters_in_printed_fields(
     assert not Student.objects.filter(person__national_id=number).exists()
     data.update(name_ar="منى أحمد", guardian_name="أحمد علي")
     assert client.post(reverse("students:add"), data).status_code == 302
+
+
+def test_results_sheet_prints_totals_without_a_comma_decimal(world, client, cohort):
+    course = cohort.curriculum_version.courses.get(code__startswith="Y1C0")
+    a, b = (enrolled_student(cohort).enrolments.get() for _ in range(2))
+    client.force_login(world.a.admin)
+    url = _sheet_url(cohort, course)
+    client.post(
+        url,
+        {
+            "enrolment": [a.pk, b.pk],
+            f"t{a.pk}": "70",
+            f"p{a.pk}": "30",
+            f"t{b.pk}": "60.5",
+            f"p{b.pk}": "30",
+        },
+    )
+    page = client.get(url).content.decode()  # Arabic (the default language)
+    assert "<td>100</td>" in page and "<td>90.5</td>" in page
+    assert "100,0" not in page and "90,5" not in page
