@@ -13,6 +13,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import F
 from django.utils import timezone
 
 from institutes.models import Hospital, Institute
@@ -314,10 +315,16 @@ def _backdate(request: ContactRequest, received: datetime.datetime) -> None:
     from notifications.models import DeliveryStatus, Notification
 
     shift = request.created_at - received
+    # Every step's time moves with it (an answer written "now" for a request received
+    # in June would count as answered in December on the figures).
     ContactRequest.objects.filter(pk=request.pk).update(
         created_at=received,
         consent_at=received,
         due_at=request.due_at - shift if request.due_at else None,
+        answered_at=F("answered_at") - shift,
+        closed_at=F("closed_at") - shift,
+        rated_at=F("rated_at") - shift,
+        escalated_at=F("escalated_at") - shift,
     )
     for event in ContactRequestEvent.objects.filter(request=request):
         ContactRequestEvent.objects.filter(pk=event.pk).update(at=event.at - shift)
