@@ -636,6 +636,17 @@ _FIGURE_RULE_PATHS = Paths(
 )
 
 
+# Both roll-up tables: read within the office paths (confidential matters only by their
+# designated staff), written by the services alone.
+_FIGURE_RULE = AccessRule(
+    view=_FIGURE_RULE_PATHS,
+    change=Paths(),
+    add=Paths(),
+    delete=Paths(),
+    restrict=_confidential_restriction,
+)
+
+
 class ContactMonthFigure(models.Model):
     """Requests received in a month, per office, topic, type and confidentiality:
     how many, how many answered, rated, satisfied. Kept by `contact.figures` in the
@@ -667,13 +678,7 @@ class ContactMonthFigure(models.Model):
     rated = models.IntegerField(_("rated"), default=0)
     satisfied = models.IntegerField(_("satisfied"), default=0)
 
-    access_rule = AccessRule(
-        view=_FIGURE_RULE_PATHS,
-        change=Paths(),
-        add=Paths(),
-        delete=Paths(),
-        restrict=_confidential_restriction,
-    )
+    access_rule = _FIGURE_RULE
 
     class Meta:
         verbose_name = _("monthly contact figure")
@@ -713,13 +718,7 @@ class ContactMonthHours(models.Model):
     received_hours = models.JSONField(_("hours, by month received"), default=dict)
     answered_hours = models.JSONField(_("hours, by month answered"), default=dict)
 
-    access_rule = AccessRule(
-        view=_FIGURE_RULE_PATHS,
-        change=Paths(),
-        add=Paths(),
-        delete=Paths(),
-        restrict=_confidential_restriction,
-    )
+    access_rule = _FIGURE_RULE
 
     class Meta:
         verbose_name = _("monthly hours to answer")
