@@ -91,16 +91,16 @@ def _axe(page) -> list[dict]:
     ]
 
 
-def test_visitor_journey_and_every_page_type(browser, demo_site):
+def test_visitor_journey_and_every_page_type(browser, demo_site, db_turn):
     """One test so the demo data is loaded once (the browser suite stays short)."""
     # Overwrite, never delete: several checkouts' suites may run at the same time.
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    _journey(browser, demo_site)
+    _journey(browser, demo_site, db_turn)
     _layout_does_not_shift(browser, demo_site)
     _every_page_type(browser, demo_site)
 
 
-def _journey(browser, demo_site) -> None:
+def _journey(browser, demo_site, db) -> None:
     """The visitor's path, ending with a certificate verified by its code."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ar")
     context.set_default_timeout(5000)
@@ -138,7 +138,8 @@ def _journey(browser, demo_site) -> None:
     page.check("#id_consent")
     page.locator("main form button[type=submit]").click()
     reference = page.locator("#reference").inner_text().strip()
-    assert ContactRequest.objects.filter(reference=reference).exists()
+    with db:
+        assert ContactRequest.objects.filter(reference=reference).exists()
 
     # Follow it by reference and phone.
     page.goto(demo_site + "/ar/contact/follow/")
@@ -151,7 +152,8 @@ def _journey(browser, demo_site) -> None:
     from certificates.factories import issued_document
     from institutes.models import Institute
 
-    document = issued_document(Institute.objects.get(code="karnak-nursing"))
+    with db:
+        document = issued_document(Institute.objects.get(code="karnak-nursing"))
     page.goto(demo_site + "/ar/")
     page.locator("nav.site-nav a", has_text="التحقق").first.click()
     assert "/ar/verify/" in page.url

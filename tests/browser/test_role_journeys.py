@@ -67,8 +67,10 @@ def browser(monkeypatch):
 class Screen:
     """One signed-in browser context: language, width, checks on every screen."""
 
-    def __init__(self, browser, base_url, *, lang, width, allowed=()):
+    def __init__(self, browser, base_url, *, lang, width, db, allowed=()):
         self.base_url, self.lang, self.width = base_url, lang, width
+        #: Hold for the test's own ORM calls (tests/browser/conftest.py says why).
+        self.db = db
         self.allowed = set(ALLOWED_LATIN) | set(allowed)
         self.context = browser.new_context(
             viewport={"width": width, "height": 900}, locale=lang
@@ -85,6 +87,16 @@ class Screen:
         )
         self.page = self.context.new_page()
         self.problems: list[str] = []
+        # Any server error the browser meets (a page, a redirect's target, an asset)
+        # fails the journey by its address, whatever the screen shows afterwards.
+        self.page.on("response", self._server_error)
+
+    def _server_error(self, response):
+        if response.status >= 500:
+            self.problems.append(
+                f"{self.lang}-{self.width}: {response.status} from "
+                f"{response.request.method} {response.url}"
+            )
 
     def login(self, username):
         self.page.goto(self.base_url + "/admin/login/")
@@ -108,9 +120,13 @@ class Screen:
             )
             if wide[0] > wide[1]:
                 self.problems.append(f"{label}: page is {wide[0]} px wide in {wide[1]}")
+        if "Temporary error" in page.title():  # templates/500.html
+            self.problems.append(f"{label}: the server error page")
+            return
         if self.lang == "ar":
             text = page.locator("main").first.inner_text()
-            allowed = self.allowed | _names_in_data()
+            with self.db:
+                allowed = self.allowed | _names_in_data()
             allowed |= {a.strip("'’-") for a in allowed}
             english = sorted(
                 {
@@ -248,7 +264,7 @@ def office(live_server, settings):
 # --- The journeys ---------------------------------------------------------------------
 
 
-def test_role_journeys(browser, office, tree):  # noqa: F811
+def test_role_journeys(browser, office, tree, db_turn):  # noqa: F811
     """One test so the data and the browser are set up once (the set stays short)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     office["campaigns"] = _untranslated_campaigns(tree)
@@ -260,6 +276,7 @@ def test_role_journeys(browser, office, tree):  # noqa: F811
                 office["url"],
                 lang=lang,
                 width=width,
+                db=db_turn,
                 allowed=_latin_tokens(office),
             )
             try:
@@ -329,14 +346,16 @@ def _editor_moderator(screen: Screen, office, run: int):
 
     page = screen.page
     campaign = office["campaigns"][run]
-    editor = UserFactory(username=f"editor-{run}", first_name="نور")
-    editor.groups.add(Group.objects.get(name=EDITORIAL_GROUPS["editor"]))
-    moderator = UserFactory(username=f"moderator-{run}", first_name="مروة")
-    moderator.groups.add(Group.objects.get(name=EDITORIAL_GROUPS["moderator"]))
     english = ("Kidney health", "Child nutrition")[run]
+    with screen.db:
+        editor = UserFactory(username=f"editor-{run}", first_name="نور")
+        editor.groups.add(Group.objects.get(name=EDITORIAL_GROUPS["editor"]))
+        moderator = UserFactory(username=f"moderator-{run}", first_name="مروة")
+        moderator.groups.add(Group.objects.get(name=EDITORIAL_GROUPS["moderator"]))
+        parent = campaign.get_parent().pk
 
     screen.login(editor.username)
-    screen.goto(f"/admin/pages/{campaign.get_parent().pk}/")
+    screen.goto(f"/admin/pages/{parent}/")
     screen.check("editor-explorer")
     # "Translate" sits in the row's "more" menu.
     row = page.locator("tr", has_text=campaign.title)
@@ -353,9 +372,10 @@ def _editor_moderator(screen: Screen, office, run: int):
     with page.expect_navigation():
         page.locator('button[name="action-submit"]').first.evaluate("b => b.click()")
     screen.check("editor-submitted")
-    translated = campaign.get_translation(Locale.objects.get(language_code="en"))
-    assert translated.workflow_in_progress
-    assert not translated.live
+    with screen.db:
+        translated = campaign.get_translation(Locale.objects.get(language_code="en"))
+        assert translated.workflow_in_progress
+        assert not translated.live
 
     screen.context.clear_cookies()
     screen.context.add_cookies(
@@ -377,8 +397,9 @@ def _editor_moderator(screen: Screen, office, run: int):
             "b => b.click()"
         )
     screen.check("moderator-approved")
-    translated.refresh_from_db()
-    assert translated.live and translated.title == english
+    with screen.db:
+        translated.refresh_from_db()
+        assert translated.live and translated.title == english
 
 
 def _institute_admin(screen: Screen, office, run: int):
@@ -426,7 +447,8 @@ def _institute_admin(screen: Screen, office, run: int):
     screen.check("admin-past-year")
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(re.compile(rf"/placements/students/{student.pk}/#year-4$"))
-    assert RecordedClinicalYear.objects.get(student=student, year=4).hours == 14
+    with screen.db:
+        assert RecordedClinicalYear.objects.get(student=student, year=4).hours == 14
     # Back to the preview: the student graduates.
     screen.goto(f"/admin/students/inspect/{student.pk}/")
     page.locator(f'a[href*="/cohorts/inspect/{cohort}/"]').first.click()
@@ -440,9 +462,10 @@ def _institute_admin(screen: Screen, office, run: int):
         page.locator("form.st-sticky button[type=submit]").click()
         page.wait_for_url(re.compile(rf"/cohorts/inspect/{cohort}/"))
         screen.check("admin-rollover-done")
-        for graduate in office["graduates"]:
-            graduate.refresh_from_db()
-            assert graduate.status == StudentStatus.GRADUATED
+        with screen.db:
+            for graduate in office["graduates"]:
+                graduate.refresh_from_db()
+                assert graduate.status == StudentStatus.GRADUATED
 
 
 def _supervisor(screen: Screen, office, run: int):
@@ -457,7 +480,8 @@ def _supervisor(screen: Screen, office, run: int):
         page.locator(
             f'form[action$="/hours/{entry.pk}/decide/"] button[value=approve]'
         ).click()
-    assert ClinicalHours.objects.get(pk=entry.pk).status == HoursStatus.APPROVED
+    with screen.db:
+        assert ClinicalHours.objects.get(pk=entry.pk).status == HoursStatus.APPROVED
     screen.check("supervisor-approved")
 
 
@@ -481,5 +505,6 @@ def _trainer(screen: Screen, office, run: int):
             page.locator(
                 f'form[action$="/sessions/{session.pk}/"] button[type=submit]'
             ).click()
-        assert Attendance.objects.filter(session=session).count() == 3
+        with screen.db:
+            assert Attendance.objects.filter(session=session).count() == 3
     screen.check("trainer-roster-saved")
