@@ -224,6 +224,8 @@ AXES_CLIENT_IP_CALLABLE = "institutes.client_address.client_ip"
 
 # --- Languages -------------------------------------------------------------------
 LANGUAGE_CODE = "ar"
+# Arabic screens print Western digits: "65.3", not Django's "65,3" (config/formats).
+FORMAT_MODULE_PATH = ["config.formats"]
 LANGUAGES = [("ar", _("Arabic")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True

@@ -251,3 +251,14 @@ def test_identifier_columns_render_the_ident_span_and_export_as_typed():
         '<bdi dir="ltr" class="ident">TST-00000</bdi>'
     )
     assert column.value("TST-00000") == "TST-00000"
+
+
+def test_arabic_screens_separate_decimals_the_way_the_project_prints_them():
+    """Django's Arabic formats print 65.3 as "65,3" (and 1234 as "1.234"); the
+    screens print Western digits, so "." and "," as everywhere else in the project."""
+    template = Template("{{ share|floatformat:1 }} {{ big|floatformat:'1g' }}")
+    for language in ("ar", "en"):
+        with translation.override(language):
+            shown = template.render(Context({"share": Decimal("65.25"), "big": 1234.5}))
+            assert shown == "65.3 1,234.5", (language, shown)
+            assert parse_number(shown.split()[0]) == Decimal("65.3")
