@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
@@ -393,7 +394,11 @@ class YearRequirement(VersionPartMixin):
         ]
 
     def __str__(self) -> str:
-        return _("Year %(year)s: %(hours)s clinical hours") % {
+        return ngettext(
+            "Year %(year)s: %(hours)s clinical hour",
+            "Year %(year)s: %(hours)s clinical hours",
+            self.required_clinical_hours,
+        ) % {
             "year": self.year,
             "hours": self.required_clinical_hours,
         }

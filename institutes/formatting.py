@@ -130,6 +130,23 @@ def format_hours(value: object, mode: str | None = WESTERN) -> str:
     return format_number(value, mode, places=2)
 
 
+def plural_count(value: object) -> int:
+    """The whole number that picks the plural form for `value` (`ngettext`,
+    `{% blocktranslate count counter=value|plural_count %}`).
+
+    gettext's plural formulas take whole numbers. A whole number counts as itself;
+    a fraction («١٫٥ ساعة», "1.5 hours") takes the "other" form in Arabic and in
+    English, which 100 selects in both catalogues' formulas. Nothing (None, "")
+    counts as 0. The figure printed is formatted separately (`format_number`).
+    """
+    number = _as_decimal(value)
+    if number is None or not number.is_finite():
+        return 0
+    if number == number.to_integral_value():
+        return abs(int(number))
+    return 100
+
+
 def format_date(
     value: object,
     mode: str | None = WESTERN,

@@ -44,6 +44,7 @@ from django.core.files.storage import FileSystemStorage, storages
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .arabic import normalize_for_search
 from .plain_text import hidden_characters_problem
@@ -219,7 +220,11 @@ def read_table(
             table.encoding = "XLSX"
             if extra_sheets:
                 table.notes.append(
-                    _("Only the first sheet was read (%(n)s other sheet(s) ignored).")
+                    ngettext(
+                        "Only the first sheet was read (%(n)s other sheet ignored).",
+                        "Only the first sheet was read (%(n)s other sheets ignored).",
+                        extra_sheets,
+                    )
                     % {"n": extra_sheets}
                 )
         else:
@@ -279,7 +284,11 @@ def read_table(
             continue
         if len(table.rows) >= max_rows:
             table.problems.append(
-                _("The file has more than %(n)s rows; split it into smaller files.")
+                ngettext(
+                    "The file has more than %(n)s row; split it into smaller files.",
+                    "The file has more than %(n)s rows; split it into smaller files.",
+                    max_rows,
+                )
                 % {"n": max_rows}
             )
             return table

@@ -22,11 +22,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from institutes.client_address import client_address
+from institutes.formatting import format_number
 from institutes.ratelimit import over_limit
 
 from . import ical, selectors, services
@@ -95,10 +96,18 @@ def portal_required(view):
 
 # --- The door --------------------------------------------------------------------
 
-SENT_MESSAGE = gettext_noop(
-    "If this number belongs to a student or staff member, we have sent a code to the "
-    "phone or e-mail we hold for them. It is valid for %(minutes)s minutes."
-)
+
+def _sent_message() -> str:
+    """What the code page says was sent; its lifetime is counted in the language's
+    plural forms («صالح لمدة ١٠ دقائق», «… ١٥ دقيقة»)."""
+    minutes = services.code_minutes()
+    return ngettext(
+        "If this number belongs to a student or staff member, we have sent a code to "
+        "the phone or e-mail we hold for them. It is valid for %(minutes)s minute.",
+        "If this number belongs to a student or staff member, we have sent a code to "
+        "the phone or e-mail we hold for them. It is valid for %(minutes)s minutes.",
+        minutes,
+    ) % {"minutes": format_number(minutes, _digit_mode())}
 
 
 def _sign_in_limits() -> tuple[int, int]:
@@ -183,7 +192,7 @@ def sign_in_code(request):
         {
             "form": form,
             "error": error,
-            "sent": _(SENT_MESSAGE) % {"minutes": services.code_minutes()},
+            "sent": _sent_message(),
         },
     )
 

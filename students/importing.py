@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from institutes import access
 from institutes.identity import (
@@ -416,7 +416,11 @@ def build_preview(
             c = prow.cohort
             if taken[c.pk] >= c.capacity:
                 prow.problems.append(
-                    _("The cohort %(cohort)s is full (%(capacity)s places).")
+                    ngettext(
+                        "The cohort %(cohort)s is full (%(capacity)s place).",
+                        "The cohort %(cohort)s is full (%(capacity)s places).",
+                        c.capacity,
+                    )
                     % {"cohort": c.intake_label, "capacity": c.capacity}
                 )
             else:

@@ -14,7 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from curriculum.models import Course
@@ -244,7 +244,11 @@ def results_sheet(request, cohort_pk: int, course_pk: int):
             cell_errors = exc.cell_errors
             messages.error(request, exc.messages[0])
         else:
-            messages.success(request, _("%(n)s result(s) saved.") % {"n": written})
+            messages.success(
+                request,
+                ngettext("%(n)s result saved.", "%(n)s results saved.", written)
+                % {"n": written},
+            )
             return redirect(
                 f"{reverse('students_results_sheet', args=[cohort.pk, course.pk])}"
                 f"?year={year}"
@@ -472,11 +476,28 @@ def student_import(request):
         else:
             messages.success(
                 request,
-                _(
-                    "Import done: %(w)s student(s) added, %(u)s already there and "
-                    "unchanged, %(s)s row(s) with problems skipped."
-                )
-                % {"w": result.written, "u": result.unchanged, "s": result.skipped},
+                " ".join(
+                    (
+                        ngettext(
+                            "Import done: %(n)s student added.",
+                            "Import done: %(n)s students added.",
+                            result.written,
+                        )
+                        % {"n": result.written},
+                        ngettext(
+                            "%(n)s student already there and unchanged.",
+                            "%(n)s students already there and unchanged.",
+                            result.unchanged,
+                        )
+                        % {"n": result.unchanged},
+                        ngettext(
+                            "%(n)s row with problems skipped.",
+                            "%(n)s rows with problems skipped.",
+                            result.skipped,
+                        )
+                        % {"n": result.skipped},
+                    )
+                ),
             )
             # Land on the imported rows: the cohort they went into.
             if request.POST.get("cohort", "").isdigit():

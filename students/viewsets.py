@@ -15,6 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.paginator import WagtailPaginator
@@ -66,9 +67,11 @@ class CappedPaginator(WagtailPaginator):
     @cached_property
     def items_count_label(self):
         if self.count >= LIST_COUNT_CAP and getattr(self, "capped", False):
-            return _("more than %(n)s students — filter or search to narrow") % {
-                "n": LIST_COUNT_CAP
-            }
+            return ngettext(
+                "more than %(n)s student — filter or search to narrow",
+                "more than %(n)s students — filter or search to narrow",
+                LIST_COUNT_CAP,
+            ) % {"n": LIST_COUNT_CAP}
         return super().items_count_label
 
 
@@ -98,7 +101,10 @@ class SearchPaginator(WagtailPaginator):
     @cached_property
     def items_count_label(self):
         if getattr(self, "has_more", False):
-            return _("more than %(n)s students") % {"n": self.count - 1}
+            shown = self.count - 1
+            return ngettext(
+                "more than %(n)s student", "more than %(n)s students", shown
+            ) % {"n": shown}
         return super().items_count_label
 
 

@@ -7,6 +7,9 @@
 - `value|number:mode`    a number: 117.0 -> ١١٧ / 117, 82.5 -> ٨٢٫٥ / 82.5
 - `value|percent:mode`   ٩٣٪ / 93%, one decimal where needed
 - `value|hours:mode`     2.0 -> ٢ / 2
+- `value|plural_count`   the whole number that picks a plural form for `value`
+                         (`{% blocktranslate count counter=x|plural_count with
+                         n=x|hours:dm %}`): 2.0 -> 2, 1.5 -> 100 ("other")
 - `value|docdate:mode`   "24 نوفمبر 2026" in the active language, digits in `mode`
 - `value|ident`          an identifier as typed, in `<bdi dir="ltr" class="ident">`
                          (never converted, never wrapped)
@@ -49,6 +52,13 @@ def percent(value, mode=formatting.WESTERN):
 @register.filter
 def hours(value, mode=formatting.WESTERN):
     return formatting.format_hours(value, mode)
+
+
+@register.filter
+def plural_count(value):
+    """The count for `{% blocktranslate count %}`: whole numbers as themselves, a
+    fraction as the "other" form (see `institutes.formatting.plural_count`)."""
+    return formatting.plural_count(value)
 
 
 @register.filter

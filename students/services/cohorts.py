@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from curriculum.models import CurriculumVersion
 from curriculum.services import curriculum_version_freeze
@@ -53,9 +53,12 @@ def _ensure_seat(cohort: Cohort, *, extra: int = 1) -> None:
     taken = cohort_seats_taken(locked)
     if taken + extra > locked.capacity:
         raise CohortFull(
-            _(
+            ngettext(
+                "The cohort %(cohort)s is full: %(taken)s of %(capacity)s place is "
+                "taken.",
                 "The cohort %(cohort)s is full: %(taken)s of %(capacity)s places are "
-                "taken."
+                "taken.",
+                locked.capacity,
             )
             % {
                 "cohort": locked.intake_label,

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from curriculum.models import Course
 from institutes.formatting import NumberParseError, parse_number
@@ -26,9 +27,14 @@ class ResultsGridError(ValidationError):
 
     def __init__(self, *, cell_errors: dict[int, dict[str, str]]):
         self.cell_errors = cell_errors
+        count = sum(len(v) for v in cell_errors.values())
         super().__init__(
-            _("Nothing was saved: %(count)s mark(s) need correcting.")
-            % {"count": sum(len(v) for v in cell_errors.values())},
+            ngettext(
+                "Nothing was saved: %(count)s mark needs correcting.",
+                "Nothing was saved: %(count)s marks need correcting.",
+                count,
+            )
+            % {"count": count},
             code="results_invalid",
         )
 

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from curriculum.models import YEARS_OF_STUDY, Course
 
@@ -110,7 +110,11 @@ def year_decision(
         return (
             Decision.REPEAT,
             [
-                _("Failed %(n)s courses (at most %(max)s may be carried): %(codes)s.")
+                ngettext(
+                    "Failed %(n)s course (at most %(max)s may be carried): %(codes)s.",
+                    "Failed %(n)s courses (at most %(max)s may be carried): %(codes)s.",
+                    len(failed),
+                )
                 % {"n": len(failed), "max": max_failed, "codes": "، ".join(failed)}
             ],
             failed,

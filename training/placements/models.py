@@ -26,6 +26,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
@@ -240,9 +241,14 @@ class RotationBlock(BilingualNameMixin, models.Model):
             Q(start_date__lt=self.start_date) | Q(end_date__gt=self.end_date)
         )
         if self.start_date and self.end_date and outside.exists():
+            count = outside.count()
             raise ValidationError(
-                _("%(n)s placement(s) fall outside the new period; move them first.")
-                % {"n": outside.count()}
+                ngettext(
+                    "%(n)s placement falls outside the new period; move it first.",
+                    "%(n)s placements fall outside the new period; move them first.",
+                    count,
+                )
+                % {"n": count}
             )
 
     @property

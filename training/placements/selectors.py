@@ -12,9 +12,11 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from curriculum.models import YEARS_OF_STUDY
 from institutes import access
+from institutes.formatting import plural_count
 from institutes.models import Hospital, Ward
 
 from .models import (
@@ -466,7 +468,11 @@ def clinical_year_unmet(record: ClinicalYear) -> list[str]:
     unmet = []
     if not record.hours_met:
         unmet.append(
-            _("Year %(year)s: %(approved)s of %(required)s clinical hours approved.")
+            ngettext(
+                "Year %(year)s: %(approved)s of %(required)s clinical hour approved.",
+                "Year %(year)s: %(approved)s of %(required)s clinical hours approved.",
+                plural_count(record.required_hours),
+            )
             % {
                 "year": record.year,
                 "approved": f"{record.approved_hours.normalize():f}",

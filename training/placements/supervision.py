@@ -30,7 +30,7 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 #: Every status but "cancelled" (a positive list: a negated condition on a
 #: many-valued relation would be tested on another related row than the path's).
@@ -100,10 +100,14 @@ def is_supervised_now(placement, on: datetime.date | None = None) -> bool:
 
 def supervision_closed_message(placement) -> str:
     """Why the ward may no longer record or decide anything on `placement`."""
-    return _(
+    return ngettext(
+        "This placement ended on %(end)s; its ward could record and approve its hours "
+        "until %(until)s (%(days)s day after the last day). Authority staff decide "
+        "what is left.",
         "This placement ended on %(end)s; its ward could record and approve its hours "
         "until %(until)s (%(days)s days after the last day). Authority staff decide "
-        "what is left."
+        "what is left.",
+        grace_days(),
     ) % {
         "end": placement.end_date.isoformat(),
         "until": supervised_until(placement.end_date).isoformat(),

@@ -40,7 +40,7 @@ class WardOccupancyTable(OperationalTable):
     def render_full_days(self, value):
         if not value:
             return "—"
-        label = ngettext("%(n)s full", "%(n)s full", value) % {"n": value}
+        label = ngettext("%(n)s full shift", "%(n)s full shifts", value) % {"n": value}
         return format_html(
             '<span class="pl-badge pl-status-cancelled">{}</span>', label
         )

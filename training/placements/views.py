@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from institutes import access
@@ -192,16 +193,24 @@ def block_propose(request, pk):
     result = proposal_apply(block=block, by=request.user)
     messages.success(
         request,
-        _("Proposal booked %(n)s placement(s).") % {"n": len(result.booked)},
+        ngettext(
+            "Proposal booked %(n)s placement.",
+            "Proposal booked %(n)s placements.",
+            len(result.booked),
+        )
+        % {"n": len(result.booked)},
     )
     for student, reason in result.refused[:10]:
         messages.warning(request, f"{student.person.name}: {reason}")
     if result.unplaced:
         messages.warning(
             request,
-            _(
-                "%(n)s student-rotation(s) found no free place: add wards or places "
-                "to the block. First: %(names)s"
+            ngettext(
+                "%(n)s student-rotation found no free place: add wards or places "
+                "to the block. First: %(names)s",
+                "%(n)s student-rotations found no free place: add wards or places "
+                "to the block. First: %(names)s",
+                len(result.unplaced),
             )
             % {
                 "n": len(result.unplaced),
@@ -520,11 +529,19 @@ def my_students_today(request):
         if errors:
             messages.error(
                 request,
-                _("%(n)s row(s) were not saved; see the messages beside them.")
+                ngettext(
+                    "%(n)s row was not saved; see the message beside it.",
+                    "%(n)s rows were not saved; see the messages beside them.",
+                    len(errors),
+                )
                 % {"n": len(errors)},
             )
         if saved_total:
-            messages.success(request, _("%(n)s entries saved.") % {"n": saved_total})
+            messages.success(
+                request,
+                ngettext("%(n)s entry saved.", "%(n)s entries saved.", saved_total)
+                % {"n": saved_total},
+            )
         if not errors:
             url = reverse("training_my_students_today") + f"?date={day.isoformat()}"
             if ward:
@@ -561,11 +578,16 @@ def my_students_today(request):
 def _no_longer_yours() -> str:
     # The same words whether the hours were decided, belong to another ward or to a
     # placement past the grace: nothing is told about rows the user may not see.
-    return _(
+    days = supervision.grace_days()
+    return ngettext(
+        "These hours are no longer awaiting your decision: they have been decided, "
+        "or their placement ended more than %(days)s day ago and its ward no longer "
+        "decides them (authority staff do).",
         "These hours are no longer awaiting your decision: they have been decided, "
         "or their placement ended more than %(days)s days ago and its ward no longer "
-        "decides them (authority staff do)."
-    ) % {"days": supervision.grace_days()}
+        "decides them (authority staff do).",
+        days,
+    ) % {"days": days}
 
 
 @require_POST
@@ -616,7 +638,11 @@ def hours_approve_many_view(request):
     else:
         approved, errors = hours_approve_many(entries=entries, by=request.user)
         if approved:
-            messages.success(request, _("%(n)s entries approved.") % {"n": approved})
+            messages.success(
+                request,
+                ngettext("%(n)s entry approved.", "%(n)s entries approved.", approved)
+                % {"n": approved},
+            )
         for message in dict.fromkeys(errors.values()):
             messages.error(request, message)
     target = request.POST.get("next") or ""
@@ -901,15 +927,28 @@ def past_years_import(request):
                 result = past_years_import_commit(preview=preview, by=request.user)
                 messages.success(
                     request,
-                    _(
-                        "Import done: %(written)s years recorded, %(unchanged)s "
-                        "unchanged, %(skipped)s rows with problems skipped."
-                    )
-                    % {
-                        "written": result.written,
-                        "unchanged": result.unchanged,
-                        "skipped": result.skipped,
-                    },
+                    " ".join(
+                        (
+                            ngettext(
+                                "Import done: %(n)s year recorded.",
+                                "Import done: %(n)s years recorded.",
+                                result.written,
+                            )
+                            % {"n": result.written},
+                            ngettext(
+                                "%(n)s year unchanged.",
+                                "%(n)s years unchanged.",
+                                result.unchanged,
+                            )
+                            % {"n": result.unchanged},
+                            ngettext(
+                                "%(n)s row with problems skipped.",
+                                "%(n)s rows with problems skipped.",
+                                result.skipped,
+                            )
+                            % {"n": result.skipped},
+                        )
+                    ),
                 )
                 return redirect(
                     reverse("training_past_years")

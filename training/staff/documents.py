@@ -21,7 +21,6 @@ from certificates.registry import (
     NotEligible,
     register_document_kind,
 )
-from institutes import formatting
 from institutes.models import Hospital
 from institutes.national_id import Sex
 
@@ -62,26 +61,6 @@ def _context(attendance: Attendance) -> dict:
         # The Arabic wording agrees with the holder: «أتم» or «أتمت».
         "female": attendance.staff.person.sex == Sex.FEMALE,
     }
-
-
-def hours_in_arabic(value, mode: str | None = formatting.WESTERN) -> str:
-    """A number of hours as Arabic counts them: «ساعة واحدة», «ساعتان», «٣ ساعات»
-    (3 to 10), «١١ ساعة» (11 and more, and any fraction: «١٫٥ ساعة»).
-
-    Arabic grammar rather than a translation: it is only used in Arabic text.
-    """
-    number = formatting.format_hours(value, mode)
-    try:
-        whole = float(value)
-    except (TypeError, ValueError):
-        return number
-    if whole == 1:
-        return "ساعة واحدة"
-    if whole == 2:
-        return "ساعتان"
-    if whole.is_integer() and 3 <= whole % 100 <= 10:
-        return f"{number} ساعات"
-    return f"{number} ساعة"
 
 
 def _session_field():

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from institutes import access
@@ -321,7 +321,11 @@ def session_cancel_view(request, pk):
         else:
             messages.success(
                 request,
-                _("Session cancelled; %(count)s people were told by e-mail.")
+                ngettext(
+                    "Session cancelled; %(count)s person was told by e-mail.",
+                    "Session cancelled; %(count)s people were told by e-mail.",
+                    count,
+                )
                 % {"count": count},
             )
         return redirect("training_session_detail", pk=session.pk)
@@ -686,16 +690,28 @@ def staff_import(request):
                     discard(form.cleaned_data["token"], user=request.user)
                 messages.success(
                     request,
-                    _(
-                        "Import done: %(written)s staff created or updated, "
-                        "%(unchanged)s unchanged, %(skipped)s rows with problems "
-                        "skipped."
-                    )
-                    % {
-                        "written": result.written,
-                        "unchanged": result.unchanged,
-                        "skipped": result.skipped,
-                    },
+                    " ".join(
+                        (
+                            ngettext(
+                                "Import done: %(n)s staff member created or updated.",
+                                "Import done: %(n)s staff members created or updated.",
+                                result.written,
+                            )
+                            % {"n": result.written},
+                            ngettext(
+                                "%(n)s staff member unchanged.",
+                                "%(n)s staff members unchanged.",
+                                result.unchanged,
+                            )
+                            % {"n": result.unchanged},
+                            ngettext(
+                                "%(n)s row with problems skipped.",
+                                "%(n)s rows with problems skipped.",
+                                result.skipped,
+                            )
+                            % {"n": result.skipped},
+                        )
+                    ),
                 )
                 # Land on the imported rows, as the student import lands on the
                 # cohort: the staff list filtered to the file's hospital.

@@ -1,35 +1,77 @@
 """The training certificate's Arabic agrees with its holder and counts hours in Arabic."""
 
+import datetime
 import io
 from decimal import Decimal
 
 import pypdf
 import pytest
 
-from certificates.services import document_issue
+from certificates.registry import get_kind
+from certificates.rendering import fragment_html
+from certificates.services import document_issue, document_prepare
 from training.documents import CERTIFICATE
 from training.factories import StaffMemberFactory, TopicFactory, TrainingSessionFactory
 from training.models import Attendance
-from training.staff.documents import hours_in_arabic
 from training.staff.services import RosterEntry, roster_save
 
 pytestmark = pytest.mark.django_db
 
 
+def _attendance(world, *, hours, sex="m"):
+    from django.utils import timezone
+
+    topic = TopicFactory(hours=hours)
+    start = timezone.now().replace(microsecond=0) - timezone.timedelta(hours=1)
+    session = TrainingSessionFactory(
+        hospital=world.a.hospital,
+        topic=topic,
+        starts_at=start,
+        ends_at=start + timezone.timedelta(hours=2),
+    )
+    staff = StaffMemberFactory(hospital=world.a.hospital, person__sex=sex)
+    roster_save(session=session, entries=[RosterEntry(staff.pk, "present")])
+    return Attendance.objects.get(session=session)
+
+
+def _certificate_html(attendance, *, language="ar-en", digits="arab") -> str:
+    prepared = document_prepare(
+        kind=get_kind(CERTIFICATE),
+        achievement=attendance,
+        language=language,
+        digits=digits,
+        issued_on=datetime.date(2026, 11, 24),
+        serial_number=1,
+        logo="",
+    )
+    return fragment_html(prepared, 0)
+
+
 @pytest.mark.parametrize(
-    ("hours", "mode", "text"),
+    ("hours", "digits", "arabic", "english"),
     [
-        (1, "latn", "ساعة واحدة"),
-        (Decimal("2.00"), "arab", "ساعتان"),
-        (3, "arab", "٣ ساعات"),
-        (10, "latn", "10 ساعات"),
-        (11, "arab", "١١ ساعة"),
-        (24, "latn", "24 ساعة"),
-        (Decimal("1.5"), "arab", "١٫٥ ساعة"),
+        (1, "arab", "(ساعة واحدة)", "(1 hour)"),
+        (Decimal("2.00"), "arab", "(ساعتان)", "(2 hours)"),
+        (3, "arab", "(٣ ساعات)", "(3 hours)"),
+        (10, "latn", "(10 ساعات)", "(10 hours)"),
+        (11, "arab", "(١١ ساعة)", "(11 hours)"),
+        (24, "latn", "(24 ساعة)", "(24 hours)"),
+        (100, "arab", "(١٠٠ ساعة)", "(100 hours)"),
+        (Decimal("1.5"), "arab", "(١٫٥ ساعة)", "(1.5 hours)"),
     ],
 )
-def test_hours_are_counted_the_arabic_way(hours, mode, text):
-    assert hours_in_arabic(hours, mode) == text
+def test_the_certificate_counts_hours_in_each_language(
+    world, hours, digits, arabic, english
+):
+    html = _certificate_html(_attendance(world, hours=hours), digits=digits)
+    assert arabic in html
+    assert english in html
+
+
+def test_the_female_wording_counts_hours_too(world):
+    html = _certificate_html(_attendance(world, hours=11, sex="f"))
+    assert "أتمت التدريب الإلزامي" in html
+    assert "(١١ ساعة)" in html
 
 
 def _text(pdf: bytes) -> str:

@@ -97,7 +97,11 @@ def block_ward_set(*, block: RotationBlock, ward: Ward, places: int) -> BlockWar
     if places > ward.student_capacity:
         raise ValidationError(
             {
-                "places": _("%(ward)s takes at most %(n)s students per shift.")
+                "places": ngettext(
+                    "%(ward)s takes at most %(n)s student per shift.",
+                    "%(ward)s takes at most %(n)s students per shift.",
+                    ward.student_capacity,
+                )
                 % {"ward": ward.name, "n": ward.student_capacity}
             }
         )
@@ -173,8 +177,10 @@ def _book_days(*, placement: Placement, days: list[datetime.date]) -> None:
             "holders": names or "—",
         }
         if len(full) > 1:
-            message += " " + _(
-                "It is also full on %(n)s other day(s) of the period."
+            message += " " + ngettext(
+                "It is also full on %(n)s other day of the period.",
+                "It is also full on %(n)s other days of the period.",
+                len(full) - 1,
             ) % {"n": len(full) - 1}
         raise BookingRefused(message, code="ward_full")
     clash = (

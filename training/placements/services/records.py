@@ -10,9 +10,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from institutes import access
-from institutes.formatting import NumberParseError, parse_number
+from institutes.formatting import (
+    NumberParseError,
+    format_hours,
+    parse_number,
+    plural_count,
+)
 from institutes.models import Ward
 
 from ..models import (
@@ -75,8 +81,16 @@ def _check_hours(*, placement: Placement, day: PlacementDay | None, date, hours)
         raise ValidationError(_("Enter the hours attended (more than 0)."))
     if hours > limit:
         raise ValidationError(
-            _("A %(shift)s shift is at most %(limit)s hours; %(hours)s were entered.")
-            % {"shift": day.get_shift_display(), "limit": limit, "hours": hours},
+            ngettext(
+                "A %(shift)s shift is at most %(limit)s hour; %(hours)s were entered.",
+                "A %(shift)s shift is at most %(limit)s hours; %(hours)s were entered.",
+                plural_count(limit),
+            )
+            % {
+                "shift": day.get_shift_display(),
+                "limit": format_hours(limit),
+                "hours": format_hours(hours),
+            },
             code="beyond_shift",
         )
     if placement.status in (PlacementStatus.CANCELLED, PlacementStatus.PLANNED):
