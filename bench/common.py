@@ -11,14 +11,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def setup_django(db: Path, *, keep_database_url: bool = False) -> None:
+def setup_django(
+    db: Path, *, keep_database_url: bool = False, tasks: str = "immediate"
+) -> None:
     """Django on the SQLite file `db` (or on `DATABASE_URL` when `keep_database_url`
-    and it is set), tasks run at once, and no query log (it would grow without bound).
+    and it is set), tasks run at once (or `tasks="database"`: queued, as in
+    production, and not run), and no query log (it would grow without bound).
     """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     if not (keep_database_url and "DATABASE_URL" in os.environ):
         os.environ["DATABASE_URL"] = f"sqlite:///{db}"
-    os.environ["TASKS_BACKEND"] = "immediate"
+    os.environ["TASKS_BACKEND"] = tasks
     sys.path.insert(0, str(ROOT))
     import django
 

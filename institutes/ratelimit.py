@@ -16,14 +16,22 @@ def client_key(request) -> str:
 
 
 def over_limit(
-    request, *, scope: str, limit: int, window: int, count: bool = True
+    request,
+    *,
+    scope: str,
+    limit: int,
+    window: int,
+    count: bool = True,
+    subject: str = "",
 ) -> bool:
     """Whether this client has used up `limit` actions of `scope` in `window` seconds.
 
     With `count=False` it only looks (e.g. before validating a form); otherwise the
-    call counts as one action.
+    call counts as one action. `subject` counts something else than the client
+    address (e.g. the portal's wrong passwords per typed document number, whoever
+    types them); `request` may then be None.
     """
-    key = f"cms:rate:{scope}:{client_key(request)}"
+    key = f"cms:rate:{scope}:{subject or client_key(request)}"
     if not count:
         return (cache.get(key) or 0) >= limit
     if cache.add(key, 1, timeout=window):

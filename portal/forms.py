@@ -1,6 +1,7 @@
 """Portal forms: what a person types at the door and on their pages."""
 
 from django import forms
+from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from institutes.identity import (
@@ -32,6 +33,46 @@ class SignInForm(forms.Form):
         self.fields["document_type"].initial = default_document_type()
         self.fields["country"].choices = country_choices()
         self.fields["country"].initial = default_country()
+
+
+class PasswordSignInForm(SignInForm):
+    """The number and the person's portal password (for those who set one)."""
+
+    password = forms.CharField(
+        label=_("Password"),
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class PasswordSetForm(forms.Form):
+    password1 = forms.CharField(
+        label=_("New password"),
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("The new password again"),
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # What the deployment's validators ask for, in their own (translated) words.
+        self.fields["password1"].help_text = " ".join(
+            password_validation.password_validators_help_texts()
+        )
+
+    def clean(self):
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords are not the same."))
+        return data
 
 
 class CodeForm(forms.Form):

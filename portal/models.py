@@ -16,12 +16,14 @@ from institutes.access import AccessRule
 
 
 class PortalAccount(models.Model):
-    """A person's portal account: the secret of their calendar feed and the user
-    row that signs what they enter (clinical hours, bookings).
+    """A person's portal account: the secret of their calendar feed, their optional
+    portal password and the user row that signs what they enter (clinical hours,
+    bookings).
 
     That user never signs in: it has no password, is inactive and holds no role, so
     the back office's records keep a real "entered by" while the portal grants no
-    admin access. Made on the person's first sign-in by `portal.services`.
+    admin access. The portal password is kept here, never on the user, so it opens
+    the portal only. Made on the person's first sign-in by `portal.services`.
     """
 
     person = models.OneToOneField(
@@ -39,6 +41,8 @@ class PortalAccount(models.Model):
         related_name="+",
     )
     feed_token = models.CharField(_("calendar token"), max_length=64, unique=True)
+    # Django's password hash (`make_password`); empty: the person signs in by code only.
+    password = models.CharField(_("password"), max_length=128, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     access_rule = AccessRule()
@@ -82,6 +86,14 @@ class SignInCode(models.Model):
 class EventKind(models.TextChoices):
     CODE_REQUESTED = "code_requested", _("Sign-in code requested")
     SIGNED_IN = "signed_in", _("Signed in")
+    SIGNED_IN_WITH_PASSWORD = "signed_in_password", _("Signed in with a password")
+    WRONG_PASSWORD = "wrong_password", _("Wrong password")
+    PASSWORD_LOCKED = (
+        "password_locked",
+        _("Password sign-in paused after wrong passwords"),
+    )
+    PASSWORD_SET = "password_set", _("Password set")
+    PASSWORD_REMOVED = "password_removed", _("Password removed")
     WRONG_CODE = "wrong_code", _("Wrong sign-in code")
     CODE_EXPIRED = "code_expired", _("Expired sign-in code")
     LOCKED = "locked", _("Sign-in locked after wrong codes")
@@ -101,7 +113,12 @@ class EventKind(models.TextChoices):
 #: What the person is shown under "Recent activity".
 SHOWN_TO_PERSON = (
     EventKind.SIGNED_IN,
+    EventKind.SIGNED_IN_WITH_PASSWORD,
     EventKind.WRONG_CODE,
+    EventKind.WRONG_PASSWORD,
+    EventKind.PASSWORD_LOCKED,
+    EventKind.PASSWORD_SET,
+    EventKind.PASSWORD_REMOVED,
     EventKind.LOCKED,
     EventKind.DOCUMENT_DOWNLOADED,
     EventKind.FEED_RESET,
@@ -147,6 +164,8 @@ class PortalEvent(models.Model):
                     kind__in=[
                         "code_requested",
                         "wrong_code",
+                        "wrong_password",
+                        "password_locked",
                         "code_expired",
                         "locked",
                         "rate_limited",

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +27,7 @@ from django.utils.translation import gettext as _
 from institutes.identity import document_key
 from institutes.models import IdentityDocument, Person
 from institutes.national_id import clean_national_id_input
+from institutes.ratelimit import over_limit
 from notifications.models import Channel
 from notifications.services import Recipient, notification_send
 
@@ -214,6 +217,99 @@ def sign_in_code_check(
         portal_account_for(code.person)
         event_record(kind=EventKind.SIGNED_IN, person=code.person, client=client)
         return SignInOutcome(person=code.person)
+
+
+# --- The optional password ---------------------------------------------------------
+
+
+def _password_subject(key: tuple[str, str, str]) -> str:
+    # The typed document, not the person: a number nobody holds is counted and
+    # locked exactly like a real one, so the answers say nothing about the number.
+    return hashlib.sha256("|".join(key).encode()).hexdigest()[:40]
+
+
+def _password_locked(subject: str, *, count: bool = False) -> bool:
+    """The code's limits, reused: `PORTAL_CODE_MAX_ATTEMPTS` wrong passwords for one
+    document number within `PORTAL_CODE_MINUTES` (from the first) lock password
+    sign-in for that number until those minutes are over (`institutes.ratelimit`, the
+    shared cache, so every app server counts against one total)."""
+    return over_limit(
+        None,
+        scope="portal-password",
+        subject=subject,
+        limit=code_max_attempts(),
+        window=60 * code_minutes(),
+        count=count,
+    )
+
+
+def sign_in_password_check(
+    *, document_type: str, country: str, number: str, password: str, client: str
+) -> SignInOutcome:
+    """Check a document number and the person's portal password; every attempt is
+    logged. Refused ("wrong", or "locked" after too many wrong passwords for that
+    number) in the same way whether the number is unknown, belongs to someone
+    without a password, or the password is wrong."""
+    key = document_key(document_type, country, number)
+    subject = _password_subject(key)
+    person = person_by_document(
+        document_type=document_type, country=country, number=number
+    )
+    detail = "" if person else _masked(key[2])
+    if _password_locked(subject):
+        event_record(
+            kind=EventKind.PASSWORD_LOCKED, person=person, client=client, detail=detail
+        )
+        return SignInOutcome(reason="locked")
+    account = PortalAccount.objects.filter(person=person).first() if person else None
+    if account is not None and account.password:
+
+        def rehash(raw: str) -> None:  # the hasher's settings changed
+            account.password = make_password(raw)
+            account.save(update_fields=["password"])
+
+        right = check_password(password, account.password, setter=rehash)
+    else:
+        # The same work as a real check, so the time of the answer says nothing.
+        make_password(password)
+        right = False
+    if right:
+        event_record(
+            kind=EventKind.SIGNED_IN_WITH_PASSWORD, person=person, client=client
+        )
+        return SignInOutcome(person=person)
+    _password_locked(subject, count=True)
+    locked = _password_locked(subject)
+    event_record(
+        kind=EventKind.PASSWORD_LOCKED if locked else EventKind.WRONG_PASSWORD,
+        person=person,
+        client=client,
+        detail=detail,
+    )
+    return SignInOutcome(reason="locked" if locked else "wrong")
+
+
+@transaction.atomic
+def password_set(*, account: PortalAccount, password: str, client: str = ""):
+    """Give the person a portal password (or a new one), checked by Django's
+    password validators (`AUTH_PASSWORD_VALIDATORS`). It opens the portal only: it
+    is kept on the account, never on the signing user."""
+    validate_password(password, user=account.user)
+    account.password = make_password(password)
+    account.save(update_fields=["password"])
+    event_record(kind=EventKind.PASSWORD_SET, person=account.person, client=client)
+    return account
+
+
+@transaction.atomic
+def password_remove(*, account: PortalAccount, client: str = ""):
+    """Remove the person's portal password: they sign in with a code only."""
+    if not account.password:
+        return account
+    account.password = ""
+    account.save(update_fields=["password"])
+    event_record(kind=EventKind.PASSWORD_REMOVED, person=account.person, client=client)
+    return account
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ urlpatterns = [
     path("my/", views.home, name="home"),
     path("my/sign-in/", views.sign_in, name="sign_in"),
     path("my/sign-in/code/", views.sign_in_code, name="sign_in_code"),
+    path("my/sign-in/password/", views.sign_in_password, name="sign_in_password"),
     path("my/sign-out/", views.sign_out, name="sign_out"),
     path("my/placements/", views.placements, name="placements"),
     path("my/hours/", views.hours, name="hours"),
@@ -34,4 +35,10 @@ urlpatterns = [
     path("my/calendar/", views.calendar, name="calendar"),
     path("my/calendar/<str:token>.ics", views.feed, name="feed"),
     path("my/correction/", views.correction, name="correction"),
+    path("my/settings/", views.account_settings, name="settings"),
+    path(
+        "my/settings/password/remove/",
+        views.password_remove,
+        name="password_remove",
+    ),
 ]

@@ -31,7 +31,14 @@ from institutes.formatting import format_number
 from institutes.ratelimit import over_limit
 
 from . import ical, selectors, services
-from .forms import CodeForm, CorrectionForm, HoursForm, SignInForm
+from .forms import (
+    CodeForm,
+    CorrectionForm,
+    HoursForm,
+    PasswordSetForm,
+    PasswordSignInForm,
+    SignInForm,
+)
 from .models import EventKind
 
 PERSON_KEY = "portal.person"
@@ -132,7 +139,7 @@ def sign_in(request):
                     "again."
                 ),
             )
-            return _render(request, "portal/sign_in.html", {"form": form}, status=429)
+            return _door(request, form=form, status=429)
         if form.is_valid():
             data = form.cleaned_data
             code = services.sign_in_code_send(
@@ -148,7 +155,84 @@ def sign_in(request):
                 "tries": 0,
             }
             return redirect("portal:sign_in_code")
-    return _render(request, "portal/sign_in.html", {"form": form})
+    return _door(request, form=form)
+
+
+def _door(request, *, form=None, password_form=None, status: int = 200):
+    """The sign-in page: number + one-time code, and beside it number + password."""
+    return _render(
+        request,
+        "portal/sign_in.html",
+        {
+            "form": form or SignInForm(),
+            "password_form": password_form or PasswordSignInForm(prefix="pw"),
+        },
+        status=status,
+    )
+
+
+def _checks_over_limit(request, client: str) -> bool:
+    """Codes and passwords typed from one client share one budget of checks."""
+    if over_limit(request, scope="portal-check", limit=30, window=15 * 60):
+        services.event_record(kind=EventKind.RATE_LIMITED, client=client)
+        return True
+    return False
+
+
+def _signed_in(request, person) -> None:
+    request.session.cycle_key()
+    _forget(request)
+    request.session[PERSON_KEY] = person.pk
+    request.session[SEEN_KEY] = int(time.time())
+
+
+@never_cache
+def sign_in_password(request):
+    """Number + portal password, for those who set one. Every refusal reads the
+    same (unknown number, no password, wrong password); the tries count per number
+    and lock as a code does (`services.sign_in_password_check`)."""
+    if request.session.get(PERSON_KEY):
+        return redirect("portal:home")
+    if request.method != "POST":
+        return redirect("portal:sign_in")
+    form = PasswordSignInForm(request.POST, prefix="pw")
+    client = client_address(request)
+    if _checks_over_limit(request, client):
+        form.add_error(
+            None,
+            _("Too many tries from this device. Wait a few minutes and try again."),
+        )
+        return _door(request, password_form=form, status=429)
+    if form.is_valid():
+        data = form.cleaned_data
+        outcome = services.sign_in_password_check(
+            document_type=data["document_type"],
+            country=data["country"],
+            number=data["number"],
+            password=data["password"],
+            client=client,
+        )
+        if outcome.person is not None:
+            _signed_in(request, outcome.person)
+            return redirect("portal:home")
+        if outcome.reason == "locked":
+            form.add_error(
+                None,
+                _(
+                    "Too many wrong passwords for this number. Wait %(minutes)s "
+                    "minutes, or sign in with a code."
+                )
+                % {"minutes": services.code_minutes()},
+            )
+        else:
+            form.add_error(
+                None,
+                _(
+                    "The number or the password is not right, or no password is "
+                    "set for this number. You can sign in with a code."
+                ),
+            )
+    return _door(request, password_form=form)
 
 
 @never_cache
@@ -161,8 +245,7 @@ def sign_in_code(request):
     error = ""
     if request.method == "POST" and form.is_valid():
         client = client_address(request)
-        if over_limit(request, scope="portal-check", limit=30, window=15 * 60):
-            services.event_record(kind=EventKind.RATE_LIMITED, client=client)
+        if _checks_over_limit(request, client):
             error = _(
                 "Too many tries from this device. Wait a few minutes and try again."
             )
@@ -176,10 +259,7 @@ def sign_in_code(request):
             else:
                 outcome = _decoy_check(request, pending, client)
             if outcome.person is not None:
-                request.session.cycle_key()
-                _forget(request)
-                request.session[PERSON_KEY] = outcome.person.pk
-                request.session[SEEN_KEY] = int(time.time())
+                _signed_in(request, outcome.person)
                 return redirect("portal:home")
             error = _refusal(outcome)
             if outcome.reason in ("expired", "locked"):
@@ -535,6 +615,52 @@ def feed(request, token):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "no-store, private"
     return response
+
+
+@portal_required
+def account_settings(request, viewer):
+    """Set, change or remove the optional portal password."""
+    account = viewer.account
+    form = PasswordSetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_set(
+                account=account,
+                password=form.cleaned_data["password1"],
+                client=client_address(request),
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("password1", message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your password is saved. You can sign in with your number and "
+                    "this password, or with a code as before."
+                ),
+            )
+            return redirect("portal:settings")
+    return _render(
+        request,
+        "portal/settings.html",
+        {
+            "viewer": viewer,
+            "section": "settings",
+            "form": form,
+            "has_password": bool(account.password),
+        },
+    )
+
+
+@require_POST
+@portal_required
+def password_remove(request, viewer):
+    services.password_remove(account=viewer.account, client=client_address(request))
+    messages.success(
+        request, _("Your password is removed. You sign in with a code only.")
+    )
+    return redirect("portal:settings")
 
 
 @portal_required

@@ -76,3 +76,65 @@ def test_a_correction_request_reaches_the_institute_office(client, portal):
     )
     assert response.status_code == 200
     assert ContactRequest.objects.count() == 1
+
+
+def _training_certificate(portal, staff):
+    """A real training certificate for `staff`: a held session of the portal's
+    topic, a pass on its roster, issued into the register (rendered PDF)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from certificates.services import document_issue
+    from training.documents import CERTIFICATE
+    from training.factories import TrainingSessionFactory
+    from training.models import Attendance
+    from training.staff.services import RosterEntry, roster_save
+
+    start = timezone.now().replace(microsecond=0) - datetime.timedelta(hours=3)
+    session = TrainingSessionFactory(
+        topic=portal.topic,
+        hospital=portal.site.hospital,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+    )
+    roster_save(session=session, entries=[RosterEntry(staff.pk, "present")])
+    attendance = Attendance.objects.get(session=session, staff=staff)
+    return document_issue(
+        kind=CERTIFICATE, achievement=attendance, issued_by=None
+    ).document
+
+
+def test_a_staff_member_downloads_their_training_certificate(client, portal):
+    from training.staff.factories import StaffMemberFactory
+
+    own = _training_certificate(portal, portal.staff)
+    colleague = StaffMemberFactory(hospital=portal.site.hospital)
+    theirs = _training_certificate(portal, colleague)
+    assert own.holder == portal.staff.person
+    enter(client, portal.staff.person)
+    page = client.get(reverse("portal:documents")).content.decode()
+    assert own.serial in page and "Training certificate" in page
+    assert reverse("portal:document_download", args=[own.pk]) in page
+    assert theirs.serial not in page
+    response = client.get(reverse("portal:document_download", args=[own.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert PortalEvent.objects.filter(
+        person=portal.staff.person,
+        kind=EventKind.DOCUMENT_DOWNLOADED,
+        detail=own.serial,
+    ).exists()
+    assert "Document downloaded" in (
+        client.get(reverse("portal:activity")).content.decode()
+    )
+    # A colleague's certificate is not theirs: 404, and nothing is logged for it.
+    response = client.get(reverse("portal:document_download", args=[theirs.pk]))
+    assert response.status_code == 404
+    assert not PortalEvent.objects.filter(detail=theirs.serial).exists()
+    # Its twin: the colleague downloads their own through the same door.
+    enter(client, colleague.person)
+    response = client.get(reverse("portal:document_download", args=[theirs.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
