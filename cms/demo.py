@@ -1,8 +1,10 @@
 """Demo data of the public site: home, campaigns, institutes, standard pages.
 
 Arabic pages are the originals; English pages are created from them with
-`copy_for_translation` and then given their English text. Images are drawn here with
-Pillow (no downloaded stock) and the leaflet PDF is rendered with WeasyPrint.
+`copy_for_translation` and then given their English text, except the campaigns
+awaiting translation: they stay in Arabic so editors have English versions to make
+(the "Translate" action). Images are drawn here with Pillow (no downloaded stock) and
+the leaflet PDF is rendered with WeasyPrint.
 Idempotent: pages are found by slug, images and documents by title.
 """
 
@@ -22,7 +24,13 @@ from wagtail.models import Locale, Page, Site
 
 from institutes.models import Hospital, Ward
 
-from .demo_content import CAMPAIGNS, HOME, STANDARD_PAGES, TAG_NAMES
+from .demo_content import (
+    CAMPAIGNS,
+    CAMPAIGNS_AWAITING_TRANSLATION,
+    HOME,
+    STANDARD_PAGES,
+    TAG_NAMES,
+)
 from .models import (
     CampaignIndexPage,
     CampaignPage,
@@ -405,8 +413,8 @@ def load(ctx) -> None:
         (w.hospital.code, w.name_en): w for w in Ward.objects.select_related("hospital")
     }
     leaflet = _leaflet()
-    made = 0
-    for spec in CAMPAIGNS:
+    made = awaiting = 0
+    for spec in (*CAMPAIGNS, *CAMPAIGNS_AWAITING_TRANSLATION):
         existing = (
             CampaignPage.objects.child_of(campaign_index)
             .filter(slug=spec["slug"])
@@ -434,7 +442,7 @@ def load(ctx) -> None:
         with_leaflet = (
             leaflet if spec["slug"] in ("womens-health", "newborn-hearing") else None
         )
-        ar_text, en_text = spec["ar"], spec["en"]
+        ar_text, en_text = spec["ar"], spec.get("en")
         page = CampaignPage(
             slug=spec["slug"],
             title=ar_text["title"],
@@ -459,6 +467,10 @@ def load(ctx) -> None:
             # Scheduled publishing: goes live on its start date (publish_scheduled).
             go_live = timezone.now() + datetime.timedelta(days=spec["start"])
         _publish(page, user=editor, go_live_at=go_live)
+        if en_text is None:
+            # Left for an editor to translate (simple_translation's "Translate").
+            awaiting += 1
+            continue
         translated, _c = _translate(
             page,
             en,
@@ -483,3 +495,4 @@ def load(ctx) -> None:
     _submit_for_moderation(campaign_index, editor)
 
     ctx.say(f"  {made} campaigns (Arabic and English)")
+    ctx.say(f"  {awaiting} campaigns in Arabic awaiting their English version")

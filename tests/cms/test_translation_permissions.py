@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from wagtail.models import Locale
+from wagtail.users.models import UserProfile
 
 from institutes.factories import UserFactory
 from institutes.services import EDITORIAL_GROUPS
@@ -66,3 +67,46 @@ def test_a_user_outside_the_editorial_groups_cannot_submit_a_translation(client,
     en = Locale.objects.get(language_code="en")
     client.post(url, {"locales": [en.pk]})
     assert page.get_translation_or_none(en) is None
+
+
+def _in_english(user):
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
+
+
+def test_a_translated_page_says_so_and_links_to_its_translation(client, tree):
+    editor = _member(EDITORIAL_GROUPS["editor"])
+    client.force_login(editor)
+    url = reverse("simple_translation:submit_page_translation", args=[tree.campaign.pk])
+    response = client.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "هذه الصفحة مترجمة إلى كل اللغات." in html
+    assert reverse("wagtailadmin_pages:edit", args=[tree.campaign_en.pk]) in html
+    assert "Women&#x27;s health" in html
+    assert 'name="locales"' not in html
+    assert 'type="submit"' not in html
+
+    _in_english(editor)
+    html = client.get(url).content.decode()
+    assert "This page is already translated into every language." in html
+
+
+def test_a_page_still_to_translate_shows_the_form_not_the_message(client, tree):
+    page = add_campaign(tree.campaigns, slug="kidney", title="صحة الكلى")
+    client.force_login(_member(EDITORIAL_GROUPS["editor"]))
+    url = reverse("simple_translation:submit_page_translation", args=[page.pk])
+    html = client.get(url).content.decode()
+    assert 'name="locales"' in html
+    assert "data-translation-complete" not in html
+
+
+def test_submitting_a_translated_page_again_changes_nothing(client, tree):
+    en = Locale.objects.get(language_code="en")
+    client.force_login(_member(EDITORIAL_GROUPS["editor"]))
+    url = reverse("simple_translation:submit_page_translation", args=[tree.campaign.pk])
+    response = client.post(url, {"locales": [en.pk]})
+    assert response.status_code == 200
+    assert "data-translation-complete" in response.content.decode()
+    assert tree.campaign.get_translations().count() == 1
