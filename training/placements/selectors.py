@@ -781,7 +781,7 @@ class CohortYearCompetencies:
 
 
 def competencies_pending_by_cohort(*, user) -> list[CohortYearCompetencies]:
-    """Per cohort in the user's scope and year of study that has students studying
+    """Per cohort in the user's scope and year of study that has students enrolled
     now: how many students, how many of them lack a required competency, and the
     sign-offs outstanding (this year's competencies, earlier years').
 
@@ -825,17 +825,20 @@ def competencies_pending_by_cohort(*, user) -> list[CohortYearCompetencies]:
     for sid, cohort_id in (
         Enrolment.objects.filter(student__in=student_ids)
         .values_list("student_id", "cohort_id")
+        .order_by()
         .distinct()
     ):
         cohorts_of[sid].add(cohort_id)
     blocks = set(
         RotationBlock.objects.filter(cohort_id__in=set().union(*cohorts_of.values()))
         .values_list("cohort_id", "year")
+        .order_by()
         .distinct()
     )
     placed = set(
         Placement.objects.filter(student__in=student_ids)
         .values_list("student_id", "block__year")
+        .order_by()
         .distinct()
     )
     recorded: dict[tuple[int, int], set[int]] = defaultdict(set)
