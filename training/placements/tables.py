@@ -100,6 +100,7 @@ class CompetenciesPendingTable(OperationalTable):
     )
 
     class Meta(OperationalTable.Meta):
+        attrs = {"class": "listing op-table pl-wrap-heads"}
         empty_text = _("No cohort has students enrolled now.")
 
     def render_cohort(self, value):
@@ -126,9 +127,9 @@ class CompetenciesPendingTable(OperationalTable):
 
 
 def _outstanding(tracked: int, outstanding: int, required: int) -> str:
-    """ "3 of 40" (sign-offs outstanding of those required), or "not tracked"."""
+    """Sign-offs outstanding of those required ("3 of 40"), or "not tracked"."""
     if not tracked:
-        return format_html('<span class="pl-muted">{}</span>', _("not tracked"))
+        return format_html('<span class="pl-none">{}</span>', _("not tracked"))
     return _("%(done)s of %(total)s") % {"done": outstanding, "total": required}
 
 

@@ -360,3 +360,16 @@ def test_the_dashboard_says_what_it_counts(world, client):
     html = arabic.content.decode()
     assert "طلاب لديهم مهارة مطلوبة لم تُعتمد" in html
     assert "1 من 2" in html
+
+
+def test_each_dashboard_table_pages_on_its_own(world, client):
+    client.force_login(world.site.admin)
+
+    response = client.get(reverse("training_placements_dashboard"))
+
+    prefixes = [
+        response.context[name].prefixed_page_field
+        for name in ("occupancy", "behind", "competencies")
+    ]
+    assert len(set(prefixes)) == 3
+    assert response.context["competencies"].prefixed_page_field == ("competencies-page")
