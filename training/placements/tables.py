@@ -101,7 +101,7 @@ class CompetenciesPendingTable(OperationalTable):
 
     class Meta(OperationalTable.Meta):
         attrs = {"class": "listing op-table pl-wrap-heads"}
-        empty_text = _("No cohort has students enrolled now.")
+        empty_text = _("No cohort you can see has students enrolled now.")
 
     def render_cohort(self, value):
         return format_html(

@@ -373,3 +373,20 @@ def test_each_dashboard_table_pages_on_its_own(world, client):
     ]
     assert len(set(prefixes)) == 3
     assert response.context["competencies"].prefixed_page_field == ("competencies-page")
+
+
+def test_a_supervisor_is_told_no_cohort_is_in_view(world, client):
+    world.student(4)
+    url = reverse("training_placements_dashboard")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    empty = "No cohort you can see has students enrolled now."
+
+    forget_scope(world.site.supervisor)
+    client.force_login(world.site.supervisor)
+    assert empty in client.get(url).content.decode()
+    # The twin: the institute's administrator has the cohort's row.
+    forget_scope(world.site.admin)
+    client.force_login(world.site.admin)
+    html = client.get(url).content.decode()
+    assert empty not in html
+    assert f'?cohort={world.site.cohort.pk}">' in html
