@@ -756,72 +756,157 @@ def students_behind_on_hours(*, user, today: datetime.date, limit: int = 50):
     return behind[:limit]
 
 
-def competencies_pending_by_cohort(*, user):
-    """Per cohort and year with placements: how many of the year's competencies are
-    still not signed off, summed over its students. Four queries."""
-    from curriculum.models import Competency
-    from students.models import Cohort, Student, StudentStatus
+@dataclass
+class CohortYearCompetencies:
+    """One row of the dashboard's competencies table: the students of one cohort
+    studying now in one year of study, and the competency sign-offs they still lack.
 
-    blocks = list(
-        blocks_for(user)
-        .values("cohort_id", "year")
-        .distinct()
-        .order_by("cohort_id", "year")
+    A student's *required* competencies are those the cohort's curriculum lists for
+    their year of study and each earlier year that is tracked for them (the same
+    rule as promotion and graduation, see `clinical_graduation_unmet`). A competency
+    is signed off when its current assessment is at a signed-off level, or, with no
+    assessment, when the student's recorded past year lists it.
+    """
+
+    cohort: object
+    year: int
+    #: Students studying (status "enrolled") in this year of study.
+    students: int = 0
+    #: Of them, students with at least one required competency not signed off.
+    students_missing: int = 0
+    #: Students for whom this year is tracked, and the sign-offs of this year's
+    #: competencies they need in all / still lack.
+    this_year_tracked: int = 0
+    this_year_required: int = 0
+    this_year_outstanding: int = 0
+    #: The same for the competencies of the earlier years (tracked ones only):
+    #: students with at least one earlier year tracked, and their sign-offs.
+    earlier_tracked: int = 0
+    earlier_required: int = 0
+    earlier_outstanding: int = 0
+
+
+def competencies_pending_by_cohort(*, user) -> list[CohortYearCompetencies]:
+    """Per cohort in the user's scope and year of study that has students enrolled
+    now: how many students, how many of them lack a required competency, and the
+    sign-offs outstanding (this year's competencies, earlier years').
+
+    Graduated, withdrawn and suspended students are not counted, so a finished
+    cohort is not listed. Nine queries (with the user's scope) whatever the number
+    of cohorts, students and sign-offs.
+    """
+    from curriculum.models import Competency
+    from students.models import Cohort, Enrolment, Student, StudentStatus
+
+    students = access.filter_for(
+        Student.objects.filter(
+            status=StudentStatus.ENROLLED,
+            cohort__in=access.filter_for(Cohort.objects.all(), user).values("pk"),
+        ),
+        user,
     )
-    if not blocks:
+    studying = list(
+        students.values_list(
+            "pk", "cohort_id", "year_of_study", "cohort__curriculum_version_id"
+        ).order_by()
+    )
+    if not studying:
         return []
-    cohorts = {
-        c.pk: c
-        for c in access.filter_for(
-            Cohort.objects.filter(
-                pk__in={b["cohort_id"] for b in blocks}
-            ).select_related("institute"),
-            user,
+    student_ids = students.values("pk")
+    cohorts = list(
+        Cohort.objects.filter(pk__in={row[1] for row in studying}).select_related(
+            "institute"
         )
-    }
-    per_version_year = defaultdict(int)
-    for v, y in Competency.objects.filter(
-        version__in={c.curriculum_version_id for c in cohorts.values()}
-    ).values_list("version_id", "year"):
-        per_version_year[(v, y)] += 1
-    students = defaultdict(int)
-    for cohort_id, n in (
-        Student.objects.filter(cohort__in=list(cohorts), status=StudentStatus.ENROLLED)
-        .values_list("cohort_id")
-        .annotate(n=Count("pk"))
-    ):
-        students[cohort_id] = n
-    signed = defaultdict(int)
-    corrected = CompetencySignOff.objects.filter(corrects__isnull=False).values(
-        "corrects_id"
     )
-    for cohort_id, year, n in (
-        CompetencySignOff.objects.filter(
-            student__cohort__in=list(cohorts), level__in=SIGNED_OFF_LEVELS
-        )
-        .exclude(pk__in=corrected)
-        .values_list("student__cohort_id", "competency__year")
-        .annotate(n=Count("pk"))
+    competencies: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for pk, version_id, year in Competency.objects.filter(
+        version__in={row[3] for row in studying}
+    ).values_list("pk", "version_id", "year"):
+        competencies[(version_id, year)].append(pk)
+    # Which years are tracked for each student (as for promotion and graduation):
+    # a rotation block of one of their cohorts, a placement or a recorded year.
+    cohorts_of: dict[int, set[int]] = defaultdict(set)
+    for sid, cohort_id, _year, _version in studying:
+        cohorts_of[sid].add(cohort_id)
+    for sid, cohort_id in (
+        Enrolment.objects.filter(student__in=student_ids)
+        .values_list("student_id", "cohort_id")
+        .order_by()
+        .distinct()
     ):
-        signed[(cohort_id, year)] = n
-    rows = []
-    for b in blocks:
-        cohort = cohorts.get(b["cohort_id"])
-        if cohort is None:
-            continue
-        expected = (
-            per_version_year[(cohort.curriculum_version_id, b["year"])]
-            * (students[cohort.pk])
+        cohorts_of[sid].add(cohort_id)
+    blocks = set(
+        RotationBlock.objects.filter(cohort_id__in=set().union(*cohorts_of.values()))
+        .values_list("cohort_id", "year")
+        .order_by()
+        .distinct()
+    )
+    placed = set(
+        Placement.objects.filter(student__in=student_ids)
+        .values_list("student_id", "block__year")
+        .order_by()
+        .distinct()
+    )
+    recorded: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for sid, year, competency_id in RecordedClinicalYear.objects.filter(
+        student__in=student_ids, is_current=True
+    ).values_list("student_id", "year", "competencies"):
+        recorded[(sid, year)].add(competency_id)
+    # The current assessment of each competency: the latest entry not corrected.
+    current: dict[tuple[int, int], str] = {}
+    for sid, competency_id, level in (
+        CompetencySignOff.objects.filter(
+            student__in=student_ids,
+            correction__isnull=True,
+            competency__year__lte=F("student__year_of_study"),
         )
-        done = min(signed[(cohort.pk, b["year"])], expected)
-        rows.append(
-            {
-                "cohort": cohort,
-                "year": b["year"],
-                "students": students[cohort.pk],
-                "expected": expected,
-                "signed": done,
-                "pending": expected - done,
-            }
+        .order_by("signed_at", "pk")
+        .values_list("student_id", "competency_id", "level")
+    ):
+        current[(sid, competency_id)] = level
+
+    def is_tracked(sid: int, year: int) -> bool:
+        return (
+            (sid, year) in placed
+            or (sid, year) in recorded
+            or any((c, year) in blocks for c in cohorts_of[sid])
         )
-    return rows
+
+    rows: dict[tuple[int, int], CohortYearCompetencies] = {}
+    by_pk = {c.pk: c for c in cohorts}
+    for sid, cohort_id, year_of_study, version_id in studying:
+        year_of_study = year_of_study or 1
+        row = rows.get((cohort_id, year_of_study))
+        if row is None:
+            row = rows[(cohort_id, year_of_study)] = CohortYearCompetencies(
+                by_pk[cohort_id], year_of_study
+            )
+        row.students += 1
+        missing = earlier = False
+        for year in range(1, year_of_study + 1):
+            if not is_tracked(sid, year):
+                continue
+            attested = recorded.get((sid, year), set())
+            required = competencies[(version_id, year)]
+            outstanding = 0
+            for competency_id in required:
+                level = current.get((sid, competency_id))
+                signed = (
+                    level in SIGNED_OFF_LEVELS
+                    if level is not None
+                    else competency_id in attested
+                )
+                outstanding += not signed
+            missing = missing or outstanding > 0
+            if year == year_of_study:
+                row.this_year_tracked += 1
+                row.this_year_required += len(required)
+                row.this_year_outstanding += outstanding
+            else:
+                earlier = True
+                row.earlier_required += len(required)
+                row.earlier_outstanding += outstanding
+        row.students_missing += missing
+        row.earlier_tracked += earlier
+    order = {c.pk: i for i, c in enumerate(cohorts)}
+    return sorted(rows.values(), key=lambda r: (order[r.cohort.pk], r.year))

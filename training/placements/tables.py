@@ -77,16 +77,31 @@ class StudentsBehindTable(OperationalTable):
 
 
 class CompetenciesPendingTable(OperationalTable):
-    """Competencies not yet signed off, per cohort and year."""
+    """Per cohort and year of study with students studying now: the students, those
+    lacking a required competency, and the sign-offs outstanding
+    (`CohortYearCompetencies` rows)."""
 
     cohort = tables.Column(verbose_name=_("Cohort"), orderable=False)
-    year = tables.Column(verbose_name=_("Year"), orderable=False)
-    students = tables.Column(verbose_name=_("Students"), orderable=False)
-    signed = tables.Column(verbose_name=_("Signed off"), orderable=False)
-    pending = tables.Column(verbose_name=_("Still to sign off"), orderable=False)
+    year = tables.Column(verbose_name=_("Year of study"), orderable=False)
+    students = tables.Column(verbose_name=_("Students enrolled now"), orderable=False)
+    students_missing = tables.Column(
+        verbose_name=_("Students with a required competency not signed off"),
+        orderable=False,
+    )
+    this_year = tables.Column(
+        accessor="this_year_outstanding",
+        verbose_name=_("Sign-offs outstanding: competencies of their year"),
+        orderable=False,
+    )
+    earlier = tables.Column(
+        accessor="earlier_outstanding",
+        verbose_name=_("Sign-offs outstanding: competencies of earlier years"),
+        orderable=False,
+    )
 
     class Meta(OperationalTable.Meta):
-        empty_text = _("No rotation block yet.")
+        attrs = {"class": "listing op-table pl-wrap-heads"}
+        empty_text = _("No cohort you can see has students enrolled now.")
 
     def render_cohort(self, value):
         return format_html(
@@ -96,8 +111,26 @@ class CompetenciesPendingTable(OperationalTable):
             value,
         )
 
-    def render_signed(self, record):
-        return f"{record['signed']}/{record['expected']}"
+    def render_this_year(self, record):
+        return _outstanding(
+            record.this_year_tracked,
+            record.this_year_outstanding,
+            record.this_year_required,
+        )
+
+    def render_earlier(self, record):
+        if record.year == 1:
+            return "—"
+        return _outstanding(
+            record.earlier_tracked, record.earlier_outstanding, record.earlier_required
+        )
+
+
+def _outstanding(tracked: int, outstanding: int, required: int) -> str:
+    """Sign-offs outstanding of those required ("3 of 40"), or "not tracked"."""
+    if not tracked:
+        return format_html('<span class="pl-none">{}</span>', _("not tracked"))
+    return _("%(done)s of %(total)s") % {"done": outstanding, "total": required}
 
 
 class TodayHoursTable(OperationalTable):

@@ -762,10 +762,15 @@ def placements_dashboard(request):
             "page_title": _("Placements dashboard"),
             "start": start,
             "end": end,
-            "occupancy": WardOccupancyTable(occupancy, request=request),
-            "behind": StudentsBehindTable(behind, request=request),
+            # Each table pages on its own ("?competencies-page=2").
+            "occupancy": WardOccupancyTable(
+                occupancy, request=request, prefix="occupancy-"
+            ),
+            "behind": StudentsBehindTable(behind, request=request, prefix="behind-"),
             "competencies": CompetenciesPendingTable(
-                competencies_pending_by_cohort(user=request.user), request=request
+                competencies_pending_by_cohort(user=request.user),
+                request=request,
+                prefix="competencies-",
             ),
         },
     )
