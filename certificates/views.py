@@ -193,8 +193,8 @@ def issue(request):
                     request,
                     _("%(title)s issued to %(name)s: serial %(serial)s.")
                     % {
-                        "title": result.document.title_ar,
-                        "name": result.document.holder_name_ar,
+                        "title": result.document.title,
+                        "name": result.document.holder_name,
                         "serial": result.document.serial,
                     },
                 )

@@ -67,6 +67,9 @@ def browser(monkeypatch):
 class Screen:
     """One signed-in browser context: language, width, checks on every screen."""
 
+    #: Where `check` writes its screenshots (another test file's subclass may differ).
+    artifacts = ARTIFACTS
+
     def __init__(self, browser, base_url, *, lang, width, db, allowed=()):
         self.base_url, self.lang, self.width = base_url, lang, width
         #: Hold for the test's own ORM calls (tests/browser/conftest.py says why).
@@ -113,7 +116,7 @@ class Screen:
         page = self.page
         page.wait_for_load_state("domcontentloaded")
         label = f"{name}-{self.lang}-{self.width}"
-        page.screenshot(path=str(ARTIFACTS / f"{label}.png"), full_page=True)
+        page.screenshot(path=str(self.artifacts / f"{label}.png"), full_page=True)
         if self.width <= 400:
             wide = page.evaluate(
                 "[document.documentElement.scrollWidth, window.innerWidth]"

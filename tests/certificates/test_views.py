@@ -145,6 +145,35 @@ def test_issue_from_the_student_page_then_revoke(client, world, grad_a):
     assert doc.revoked_by == world.a.admin and doc.revocation_reason == "صدرت بالخطأ"
 
 
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_issued_message_names_document_and_holder_in_the_readers_language(
+    client, settings, world, grad_a, lang
+):
+    """The message after issuing said the Arabic title and name on English screens."""
+    from django.contrib.messages import get_messages
+
+    client.force_login(world.a.admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+    response = client.post(
+        reverse("certificates_admin:issue"),
+        {
+            "kind": GRADUATION_CERTIFICATE,
+            "object": grad_a.pk,
+            "language": "ar-en",
+            "digits": "latn",
+        },
+    )
+    doc = IssuedDocument.objects.get()
+    [message] = [str(m) for m in get_messages(response.wsgi_request)]
+    title, name = (
+        (doc.title_ar, doc.holder_name_ar)
+        if lang == "ar"
+        else (doc.title_en, doc.holder_name_en)
+    )
+    assert title and name and title in message and name in message, message
+    assert doc.serial in message
+
+
 def test_ineligible_student_gets_a_clear_message(client, world):
     from certificates.factories import graduate
 

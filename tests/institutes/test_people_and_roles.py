@@ -171,3 +171,30 @@ def test_the_roles_list_add_button_leads_to_the_one_screen(world, client):
     client.force_login(world.authority)
     response = client.get(reverse("roles:add"))
     assert (response.status_code, response.url) == (302, reverse(URL))
+
+
+def test_arabic_help_names_each_role_as_the_role_list_does():
+    """Each scope field's help and the missing-scope message say the role in the
+    words of the role list («مسؤول المعهد», «مشرف إكلينيكي»); they said «مديري
+    المعاهد» and «المشرفين السريريين», which read as other roles."""
+    from django.utils import translation
+
+    from institutes.forms import RoleSetupForm
+    from institutes.models import RoleAssignment as Assignment
+    from institutes.services import ROLE_SCOPE_FIELD
+
+    with translation.override("ar"):
+        form = RoleSetupForm()
+        message = str(
+            next(
+                c.violation_error_message
+                for c in Assignment._meta.constraints
+                if c.name == "role_scope_matches_role"
+            )
+        )
+        for role, field in ROLE_SCOPE_FIELD.items():
+            help_text = str(form.fields[field].help_text)
+            for word in str(Role(role).label).split():
+                stem = word.removeprefix("ال")
+                assert stem in help_text, (role, help_text)
+                assert stem in message, (role, message)
