@@ -134,5 +134,8 @@ def _office_member_sample(side):
 
     return OfficeMemberFactory(
         office=office_of(side),
-        user=UserFactory(username=f"موظف-{side.institute.code}"),
+        user=UserFactory(
+            username=f"موظف-{side.institute.code}",
+            last_name=f"موظف-{side.institute.code}",
+        ),
     )

@@ -240,7 +240,9 @@ class OfficeMember(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} — {self.office}"
+        from institutes.services import user_display_name
+
+        return f"{user_display_name(self.user)} — {self.office}"
 
 
 class Topic(models.Model):

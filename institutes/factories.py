@@ -98,6 +98,16 @@ class ScopeSample:
         self.make = make
         self.marker = marker
 
+    def marker_text(self, obj) -> str:
+        """The marker as screens and exports write it: an account by its person's
+        name (`user_display_name`), anything else as its text."""
+        from .services import user_display_name
+
+        value = getattr(obj, self.marker)
+        if isinstance(value, get_user_model()):
+            return user_display_name(value)
+        return str(value)
+
 
 SCOPE_SAMPLES: dict[type, ScopeSample] = {}
 

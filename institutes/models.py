@@ -459,7 +459,11 @@ class RoleAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} — {self.get_role_display()} — {self.scope_object}"
+        # Titles (edit, delete, history, usage) name the person, not the username.
+        from .services import user_display_name
+
+        who = user_display_name(self.user)
+        return f"{who} — {self.get_role_display()} — {self.scope_object}"
 
     @property
     def scope_object(self):

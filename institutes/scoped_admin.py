@@ -260,6 +260,13 @@ class SafeExportMixin:
     """Exports whose cells can't run as spreadsheet formulas, CSV with a BOM for Excel."""
 
     def preprocess_field_value(self, field, value, export_format):
+        from django.contrib.auth import get_user_model
+
+        from .services import user_display_name
+
+        if isinstance(value, get_user_model()):
+            # An account is the person's name in a file too, not the username.
+            value = user_display_name(value)
         return neutralize_formula(
             super().preprocess_field_value(field, value, export_format)
         )
@@ -276,6 +283,12 @@ IDENTIFIER_FIELDS = frozenset(
 )
 
 
+def _is_account(field) -> bool:
+    from django.contrib.auth import get_user_model
+
+    return field is not None and field.related_model is get_user_model()
+
+
 class ScopedIndexView(
     SafeExportMixin, ScopedSearchMixin, ScopedListingMixin, generic.IndexView
 ):
@@ -284,7 +297,13 @@ class ScopedIndexView(
             field = self.model._meta.get_field(field_name)
         except FieldDoesNotExist:
             field = None
-        if isinstance(field, models.BooleanField) and column_class is Column:
+        if _is_account(field):
+            # An account named in `list_display` (also as the title column) is
+            # shown by the person's name, never the username Wagtail prints.
+            column_class = type(
+                column_class.__name__, (UserValueMixin, column_class), {}
+            )
+        elif isinstance(field, models.BooleanField) and column_class is Column:
             # An icon titled in the admin language, not "True"/"False".
             column_class = BooleanColumn
         if field_name in IDENTIFIER_FIELDS:
@@ -407,14 +426,16 @@ class UserValueMixin:
     person's name, not the username Wagtail prints for a user."""
 
     def get_value(self, instance):
+        from .formatting import EMPTY_VALUE
         from .services import user_display_name
 
         user = super().get_value(instance)
-        return user_display_name(user) if user is not None else None
+        return user_display_name(user) if user is not None else EMPTY_VALUE
 
 
 class UserColumn(UserValueMixin, Column):
-    """A `Column` of an account, by the person's name."""
+    """A `Column` of an account, by the person's name (for explicit columns; fields
+    named in `list_display` get this from `ScopedIndexView`)."""
 
 
 class ScopedInspectView(ScopedObjectMixin, generic.InspectView):

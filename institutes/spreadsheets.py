@@ -32,10 +32,17 @@ def safe_row(values):
 
 
 def _plain(value):
+    from django.contrib.auth import get_user_model
+
     if value is None:
         return ""
     if isinstance(value, int | float):
         return value
+    if isinstance(value, get_user_model()):
+        # An account is read as the person's name, never the username.
+        from .services import user_display_name
+
+        return user_display_name(value)
     return str(value)
 
 

@@ -14,6 +14,8 @@ the site's default language.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -215,3 +217,44 @@ def notifications_about(obj: models.Model):
     return Notification.objects.filter(
         about_type=ContentType.objects.get_for_model(obj), about_id=obj.pk
     ).order_by("created_at", "pk")
+
+
+#: Where `notifications_kept_in_outbox` sends messages: memory, not a person.
+OUTBOX_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+OUTBOX_SMS_BACKEND = "notifications.sms.LocmemBackend"
+
+
+@dataclass
+class OutboxSummary:
+    """What `notifications_kept_in_outbox` wrote: messages made, and of those sent."""
+
+    made: int = 0
+    sent: int = 0
+
+
+@contextmanager
+def notifications_kept_in_outbox() -> Iterator[OutboxSummary]:
+    """Messages written inside are recorded and delivered as usual, but to in-memory
+    outboxes instead of the configured e-mail and SMS backends; those still queued
+    at the end are delivered the same way. For made-up data (the demo): its
+    addresses belong to nobody, and development's console backends would print
+    every body. The messages stay readable in Settings → Messages sent.
+    """
+    from django.db.models import Max
+    from django.test.utils import override_settings
+
+    first = (Notification.objects.aggregate(last=Max("pk"))["last"] or 0) + 1
+    summary = OutboxSummary()
+    with override_settings(
+        EMAIL_BACKEND=OUTBOX_EMAIL_BACKEND,
+        NOTIFICATIONS_SMS_BACKEND=OUTBOX_SMS_BACKEND,
+    ):
+        yield summary
+        queued = Notification.objects.filter(
+            pk__gte=first, status=DeliveryStatus.QUEUED
+        ).values_list("pk", flat=True)
+        for pk in list(queued):
+            notification_deliver(notification_id=pk)
+    made = Notification.objects.filter(pk__gte=first)
+    summary.made = made.count()
+    summary.sent = made.filter(status=DeliveryStatus.SENT).count()

@@ -53,13 +53,15 @@ def _side(tag: str) -> Side:
         hospital=hospital,
     )
     ward = WardFactory(hospital=hospital, name_ar=f"قسم {tag}", name_en=f"Ward {tag}")
-    admin = UserFactory(username=f"admin-{tag}")
+    admin = UserFactory(username=f"admin-{tag}", last_name=f"admin-{tag}")
     RoleAssignmentFactory(user=admin, role=Role.INSTITUTE_ADMIN, institute=institute)
-    trainer = UserFactory(username=f"trainer-{tag}")
+    trainer = UserFactory(username=f"trainer-{tag}", last_name=f"trainer-{tag}")
     RoleAssignmentFactory(
         user=trainer, role=Role.TRAINER, institute=None, hospital=hospital
     )
-    supervisor = UserFactory(username=f"supervisor-{tag}")
+    supervisor = UserFactory(
+        username=f"supervisor-{tag}", last_name=f"supervisor-{tag}"
+    )
     RoleAssignmentFactory(
         user=supervisor, role=Role.SUPERVISOR, institute=None, ward=ward
     )

@@ -9,6 +9,7 @@ document's language and its title shown instead of the file name.
 
 import datetime
 import io
+import logging
 import shutil
 import subprocess
 
@@ -49,12 +50,16 @@ def _pdfinfo(pdf: bytes) -> dict[str, str]:
 
 
 def _structure_types(pdf: bytes) -> set[str]:
+    return {str(node["/S"]) for node in _structure(pdf) if "/S" in node}
+
+
+def _structure(pdf: bytes):
+    """Every element of the PDF's structure tree."""
     reader = pypdf.PdfReader(io.BytesIO(pdf))
-    seen, stack = set(), [reader.trailer["/Root"]["/StructTreeRoot"].get_object()]
+    stack = [reader.trailer["/Root"]["/StructTreeRoot"].get_object()]
     while stack:
         node = stack.pop()
-        if "/S" in node:
-            seen.add(str(node["/S"]))
+        yield node
         kids = node.get("/K")
         kids = kids if isinstance(kids, list) else [kids]
         for kid in kids:
@@ -62,7 +67,6 @@ def _structure_types(pdf: bytes) -> set[str]:
                 kid = kid.get_object()
             if isinstance(kid, dict):
                 stack.append(kid)
-    return seen
 
 
 @pytest.fixture
@@ -112,3 +116,48 @@ def test_no_document_claims_a_standard_nothing_checks(student):
         xmp = metadata.get_object().get_data() if metadata is not None else b""
         assert b"pdfaid" not in xmp and b"pdfuaid" not in xmp
         assert reader.pdf_header == "%PDF-1.7"
+
+
+#: The alt text of a document's emblem and QR code, in its languages.
+IMAGE_ALTS = {
+    "ar": {"شعار جهة الإصدار", "رمز التحقق QR"},
+    "en": {"Emblem of the issuer", "Verification QR code"},
+    "ar-en": {
+        "شعار جهة الإصدار — Emblem of the issuer",
+        "رمز التحقق QR — Verification QR code",
+    },
+}
+
+
+def _weasyprint_complaints(caplog) -> list[str]:
+    return [
+        record.getMessage()[:200]
+        for record in caplog.records
+        if record.name.startswith("weasyprint") and record.levelno >= logging.WARNING
+    ]
+
+
+@pytest.mark.parametrize("language", ["ar", "en", "ar-en"])
+def test_document_images_are_described_in_the_documents_languages(
+    student, language, caplog
+):
+    """WeasyPrint logs every image of a tagged PDF without alt text ("has no
+    required alt description", with the whole QR data URI); each says what it is."""
+    letter = student.enrolments.order_by("-academic_year")[0]
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        pdf, _ = _render(ENROLMENT_LETTER, letter, language)
+    assert _weasyprint_complaints(caplog) == []
+    figures = [node for node in _structure(pdf) if node.get("/S") == "/Figure"]
+    assert {str(node["/Alt"]) for node in figures} == IMAGE_ALTS[language]
+
+
+def test_sign_in_sheet_images_are_described(world, caplog):
+    from training.documents import sign_in_sheet_pdf
+    from training.factories import TrainingSessionFactory
+
+    session = TrainingSessionFactory(hospital=world.a.hospital)
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        pdf = sign_in_sheet_pdf(session=session, rows=[], url="http://x/")
+    assert _weasyprint_complaints(caplog) == []
+    alts = {str(n["/Alt"]) for n in _structure(pdf) if n.get("/S") == "/Figure"}
+    assert alts == IMAGE_ALTS["ar-en"]

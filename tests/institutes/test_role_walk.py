@@ -291,7 +291,7 @@ def _build() -> WalkData:
             continue
         data.own[model] = own
         data.foreign[model] = foreign
-        data.markers[model] = str(getattr(foreign, sample.marker))
+        data.markers[model] = sample.marker_text(foreign)
     _place_now_and_last_year(data)
     return data
 

@@ -124,7 +124,7 @@ def _text(response) -> str:
 
 
 def _marker(vs, obj):
-    return str(getattr(obj, SCOPE_SAMPLES[type(obj)].marker))
+    return SCOPE_SAMPLES[type(obj)].marker_text(obj)
 
 
 @pytest.mark.parametrize("vs", our_model_viewsets(), ids=_id)
