@@ -53,5 +53,5 @@ def test_a_duplicate_role_is_refused_in_plain_arabic():
     with translation.override("ar"), pytest.raises(ValidationError) as caught:
         twin.validate_constraints()
     message = " ".join(caught.value.messages)
-    assert message == "هذا الشخص مدير لهذا المعهد بالفعل."
+    assert message == "هذا الشخص من مسؤولي هذا المعهد بالفعل."
     assert "role_unique_institute_admin" not in message
