@@ -465,6 +465,16 @@ class CommitResult:
     unchanged: int = 0
     skipped: int = 0
 
+    def summary(self, written: str, unchanged: str) -> str:
+        """The import's success message: the caller's two sentences (ngettext of its
+        own nouns, counted by `written` and `unchanged`) and the rows skipped."""
+        skipped = ngettext(
+            "%(n)s row with problems skipped.",
+            "%(n)s rows with problems skipped.",
+            self.skipped,
+        ) % {"n": self.skipped}
+        return " ".join((written, unchanged, skipped))
+
 
 def commit_rows(
     rows: Iterable[ImportRow],

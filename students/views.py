@@ -476,27 +476,19 @@ def student_import(request):
         else:
             messages.success(
                 request,
-                " ".join(
-                    (
-                        ngettext(
-                            "Import done: %(n)s student added.",
-                            "Import done: %(n)s students added.",
-                            result.written,
-                        )
-                        % {"n": result.written},
-                        ngettext(
-                            "%(n)s student already there and unchanged.",
-                            "%(n)s students already there and unchanged.",
-                            result.unchanged,
-                        )
-                        % {"n": result.unchanged},
-                        ngettext(
-                            "%(n)s row with problems skipped.",
-                            "%(n)s rows with problems skipped.",
-                            result.skipped,
-                        )
-                        % {"n": result.skipped},
+                result.summary(
+                    ngettext(
+                        "Import done: %(n)s student added.",
+                        "Import done: %(n)s students added.",
+                        result.written,
                     )
+                    % {"n": result.written},
+                    ngettext(
+                        "%(n)s student already there and unchanged.",
+                        "%(n)s students already there and unchanged.",
+                        result.unchanged,
+                    )
+                    % {"n": result.unchanged},
                 ),
             )
             # Land on the imported rows: the cohort they went into.

@@ -932,27 +932,19 @@ def past_years_import(request):
                 result = past_years_import_commit(preview=preview, by=request.user)
                 messages.success(
                     request,
-                    " ".join(
-                        (
-                            ngettext(
-                                "Import done: %(n)s year recorded.",
-                                "Import done: %(n)s years recorded.",
-                                result.written,
-                            )
-                            % {"n": result.written},
-                            ngettext(
-                                "%(n)s year unchanged.",
-                                "%(n)s years unchanged.",
-                                result.unchanged,
-                            )
-                            % {"n": result.unchanged},
-                            ngettext(
-                                "%(n)s row with problems skipped.",
-                                "%(n)s rows with problems skipped.",
-                                result.skipped,
-                            )
-                            % {"n": result.skipped},
+                    result.summary(
+                        ngettext(
+                            "Import done: %(n)s year recorded.",
+                            "Import done: %(n)s years recorded.",
+                            result.written,
                         )
+                        % {"n": result.written},
+                        ngettext(
+                            "%(n)s year unchanged.",
+                            "%(n)s years unchanged.",
+                            result.unchanged,
+                        )
+                        % {"n": result.unchanged},
                     ),
                 )
                 return redirect(

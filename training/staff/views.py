@@ -690,27 +690,19 @@ def staff_import(request):
                     discard(form.cleaned_data["token"], user=request.user)
                 messages.success(
                     request,
-                    " ".join(
-                        (
-                            ngettext(
-                                "Import done: %(n)s staff member created or updated.",
-                                "Import done: %(n)s staff members created or updated.",
-                                result.written,
-                            )
-                            % {"n": result.written},
-                            ngettext(
-                                "%(n)s staff member unchanged.",
-                                "%(n)s staff members unchanged.",
-                                result.unchanged,
-                            )
-                            % {"n": result.unchanged},
-                            ngettext(
-                                "%(n)s row with problems skipped.",
-                                "%(n)s rows with problems skipped.",
-                                result.skipped,
-                            )
-                            % {"n": result.skipped},
+                    result.summary(
+                        ngettext(
+                            "Import done: %(n)s staff member created or updated.",
+                            "Import done: %(n)s staff members created or updated.",
+                            result.written,
                         )
+                        % {"n": result.written},
+                        ngettext(
+                            "%(n)s staff member unchanged.",
+                            "%(n)s staff members unchanged.",
+                            result.unchanged,
+                        )
+                        % {"n": result.unchanged},
                     ),
                 )
                 # Land on the imported rows, as the student import lands on the
